@@ -139,7 +139,9 @@ def read_settings(pelican_settings: dict[str, Any], base: Path | None = None) ->
     raw = {**DEFAULTS, **{k: v for k, v in pelican_settings.items() if k in DEFAULTS}}
     if base is None:
         base = Path(pelican_settings.get("PATH", ".")).resolve().parent
-    hosts = tuple(h.lower() for h in _strings("DOSSIER_ALLOWED_HOSTS", raw["DOSSIER_ALLOWED_HOSTS"]))
+    hosts = tuple(
+        h.lower() for h in _strings("DOSSIER_ALLOWED_HOSTS", raw["DOSSIER_ALLOWED_HOSTS"])
+    )
     rules = raw["DOSSIER_RULES_PATH"]
     values = Settings(
         start_url=_url("DOSSIER_START_URL", raw["DOSSIER_START_URL"]),
@@ -185,5 +187,3 @@ def _regex(name: str, value: Any) -> str:
     except re.error as exc:
         raise SettingsError(f"{name} is not a valid regular expression: {exc}") from exc
     return value
-
-

@@ -1,0 +1,60 @@
+# dossier-hub: `make html` builds the site, `make test` runs every test.
+# Both create .venv and install what they need on a fresh machine.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PELICAN := $(BIN)/pelican
+OUTPUT ?= output
+PORT ?= 8000
+MIRROR_PORT ?= 8765
+DEMO_CACHE := .cache/demo
+
+.PHONY: html test serve demo lint bench bench-extract clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# One stamp per set of extras, remade when pyproject.toml changes.
+$(VENV)/.site: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[search]'
+	touch $@
+
+$(VENV)/.dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev,search]'
+	touch $@ $(VENV)/.site
+
+$(VENV)/.bench: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev,search,bench]'
+	touch $@ $(VENV)/.dev $(VENV)/.site
+
+html: $(VENV)/.site
+	$(PELICAN) content -s pelicanconf.py -o $(OUTPUT)
+
+test: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+serve:
+	@echo "Serving $(OUTPUT)/ on http://127.0.0.1:$(PORT)/"
+	cd $(OUTPUT) && ../$(BIN)/python -m http.server --bind 127.0.0.1 $(PORT)
+
+# Build the complete site from the project's own sample mirror (no internet), then serve it.
+demo: $(VENV)/.site
+	$(BIN)/python scripts/demo.py --port $(MIRROR_PORT) --cache $(DEMO_CACHE) --output $(OUTPUT) --siteurl http://127.0.0.1:$(PORT)
+	$(MAKE) serve
+
+bench-extract: $(VENV)/.bench
+	$(BIN)/python scripts/bench_extract.py
+
+bench: $(VENV)/.bench
+	$(BIN)/python scripts/bench.py
+
+clean:
+	rm -rf $(OUTPUT) .cache

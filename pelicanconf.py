@@ -1,0 +1,66 @@
+"""Pelican settings for the dossier hub (development: localhost URLs)."""
+
+from __future__ import annotations
+
+AUTHOR = "dossier-hub"
+SITENAME = "Villes et territoires intelligents"
+SITESUBTITLE = "Le dossier du Cerema, republié et classé par thème"
+SITEURL = "http://localhost:8000"
+PATH = "content"
+TIMEZONE = "Europe/Paris"
+DEFAULT_LANG = "fr"
+LOCALE = ("C",)  # dates are formatted with Babel, never with the OS locale
+DEFAULT_CATEGORY = "dossier"
+DEFAULT_DATE = None
+
+THEME = "theme"
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["dossier"]
+
+# Our content is the fetched dossier; content/ holds data files, not articles.
+ARTICLE_PATHS: list[str] = []
+PAGE_PATHS: list[str] = []
+STATIC_PATHS: list[str] = []
+IGNORE_FILES = ["*.toml", ".*"]
+READERS = {"html": None}
+
+ARTICLE_URL = "articles/{slug}/"
+ARTICLE_SAVE_AS = "articles/{slug}/index.html"
+TAG_URL = "themes/{slug}/"
+TAG_SAVE_AS = "themes/{slug}/index.html"
+DIRECT_TEMPLATES = ["index"]
+TAGS_SAVE_AS = ""
+CATEGORY_SAVE_AS = ""
+CATEGORIES_SAVE_AS = ""
+AUTHOR_SAVE_AS = ""
+AUTHORS_SAVE_AS = ""
+ARCHIVES_SAVE_AS = ""
+YEAR_ARCHIVE_SAVE_AS = ""
+MONTH_ARCHIVE_SAVE_AS = ""
+DAY_ARCHIVE_SAVE_AS = ""
+DEFAULT_PAGINATION = False
+SLUGIFY_SOURCE = "basename"
+
+FEED_DOMAIN = SITEURL
+FEED_ALL_ATOM = "feeds/all.atom.xml"
+FEED_ALL_RSS = "feeds/all.rss.xml"
+TAG_FEED_ATOM = "feeds/themes/{slug}.atom.xml"
+TAG_FEED_RSS = "feeds/themes/{slug}.rss.xml"
+FEED_ATOM = None
+FEED_RSS = None
+CATEGORY_FEED_ATOM = None
+CATEGORY_FEED_RSS = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+TRANSLATION_FEED_ATOM = None
+TRANSLATION_FEED_RSS = None
+FEED_MAX_ITEMS = None
+
+RELATIVE_URLS = False
+CACHE_CONTENT = False
+LOAD_CONTENT_CACHE = False
+
+# The dossier plugin: every DOSSIER_* setting and its default is in
+# plugins/dossier/settings.py; override any of them here or with `pelican -e`.
+DOSSIER_START_URL = "https://www.cerema.fr/fr/node/4279"
+DOSSIER_CACHE_PATH = ".cache/dossier"

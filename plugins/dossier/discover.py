@@ -1,0 +1,237 @@
+"""Discovery: from the start page to the dossier, its listing and its article links.
+
+Nobody here knows the source site's exact markup, so discovery relies on link
+texts (« Cet article fait partie du dossier : », « Voir les N actualités… »),
+document structure (main content versus navigation chrome) and the configurable
+patterns in Settings, never on one guessed CSS class.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from bs4 import BeautifulSoup, Tag
+
+from .model import DossierInfo, Fetched
+from .settings import Settings
+from .urls import absolute, strip_tracking, url_key
+
+logger = logging.getLogger(__name__)
+
+# Containers that are site chrome, never the listing's main list.
+CHROME_TAGS = ("nav", "header", "footer", "aside", "form", "script", "style", "noscript")
+CHROME_ROLES = ("navigation", "banner", "contentinfo", "complementary", "search")
+CHROME_HINT = re.compile(
+    r"\b(menu|nav|navbar|sidebar|side-bar|footer|header|breadcrumb|ariane|cookie|share|"
+    r"partage|social|pager|pagination|newsletter|related|autres?-dossiers?|tags?)\b",
+    re.IGNORECASE,
+)
+NEXT_TEXT = re.compile(r"^\s*(page\s+suivante|suivante?|next|›|»|>)\s*[›»>]?\s*$", re.IGNORECASE)
+MAIN_SHARE = 0.8  # the main list is the deepest block holding this share of candidate links
+
+
+class PageSource(Protocol):
+    """What discovery needs from the fetch stage."""
+
+    def fetch_page(self, url: str) -> Fetched: ...
+
+    def allowed(self, url: str) -> bool: ...
+
+
+@dataclass
+class Discovery:
+    """What discovery found: the dossier, the listing pages and the article URLs."""
+
+    info: DossierInfo
+    start: Fetched
+    article_urls: list[str] = field(default_factory=list)
+    listing_pages: list[Fetched] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def parse(html: str) -> BeautifulSoup:
+    """Parse HTML with lxml, the fast and lenient parser."""
+    return BeautifulSoup(html, "lxml")
+
+
+def _links_after(soup: BeautifulSoup, pattern: re.Pattern[str]) -> Tag | None:
+    """The first link that follows (or contains) a text matching pattern."""
+    node = soup.find(string=pattern)
+    if node is None:
+        return None
+    parent = node.parent
+    if isinstance(parent, Tag) and parent.name == "a" and parent.get("href"):
+        return parent
+    nxt = node.find_next("a", href=True)
+    return nxt if isinstance(nxt, Tag) else None
+
+
+def find_dossier(html: str, url: str, settings: Settings) -> DossierInfo:
+    """Read the dossier link and the « Voir les N actualités » link of an article page."""
+    soup = parse(html)
+    dossier = _links_after(soup, re.compile(settings.dossier_marker, re.IGNORECASE))
+    listing_re = re.compile(settings.listing_pattern, re.IGNORECASE)
+    listing = soup.find("a", href=True, string=listing_re)
+    if listing is None:  # the text may be split over inline children
+        listing = next(
+            (a for a in soup.find_all("a", href=True) if listing_re.search(a.get_text(" "))), None
+        )
+    announced = None
+    if isinstance(listing, Tag):
+        match = listing_re.search(listing.get_text(" "))
+        announced = int(match.group(1)) if match and match.groups() else None
+    return DossierInfo(
+        title=_text(dossier) or None,
+        url=absolute(url, dossier.get("href")) if dossier else None,
+        listing_url=absolute(url, listing.get("href")) if isinstance(listing, Tag) else None,
+        announced=announced,
+    )
+
+
+def _text(tag: Tag | None) -> str:
+    return " ".join(tag.get_text(" ").split()) if tag is not None else ""
+
+
+def _is_chrome(tag: Tag) -> bool:
+    if tag.name in CHROME_TAGS or tag.get("role") in CHROME_ROLES:
+        return True
+    hints = " ".join([*tag.get("class", []), str(tag.get("id", ""))])
+    return bool(hints and CHROME_HINT.search(hints))
+
+
+def _strip_chrome(scope: Tag) -> None:
+    for tag in list(scope.find_all(True)):
+        if tag.decomposed or tag.parent is None:
+            continue
+        if _is_chrome(tag):
+            tag.decompose()
+
+
+def next_page(soup: BeautifulSoup, url: str) -> str | None:
+    """The listing's next page: rel="next", « Page suivante » or « › »."""
+    for tag in soup.find_all(["a", "link"], rel=True, href=True):
+        if "next" in tag.get("rel", []):
+            return absolute(url, tag["href"])
+    for anchor in soup.find_all("a", href=True):
+        label = _text(anchor) or str(anchor.get("aria-label", "")) or str(anchor.get("title", ""))
+        if NEXT_TEXT.match(label):
+            return absolute(url, anchor["href"])
+    return None
+
+
+def listing_links(
+    html: str, url: str, settings: Settings, allowed: Callable[[str], bool]
+) -> tuple[list[str], str | None]:
+    """Article links of one listing page's main list, and the next page's URL."""
+    soup = parse(html)
+    following = next_page(soup, url)
+    scope = soup.find("main") or soup.find(attrs={"role": "main"}) or soup.body or soup
+    _strip_chrome(scope)
+    excluded = [re.compile(p) for p in settings.exclude_patterns]
+    own = {url_key(url), url_key(following)} if following else {url_key(url)}
+    candidates: list[Tag] = []
+    for anchor in scope.find_all("a", href=True):
+        target = absolute(url, anchor["href"])
+        if not target or not allowed(target) or url_key(target) in own:
+            continue
+        path = target.split("://", 1)[-1].partition("/")[2]
+        if any(p.search("/" + path) for p in excluded) or re.search(r"[?&]page=\d", target):
+            continue
+        candidates.append(anchor)
+    main = _main_list(candidates)
+    urls = [strip_tracking(absolute(url, a["href"]) or "") for a in candidates if _within(a, main)]
+    return urls, following
+
+
+def _main_list(anchors: list[Tag]) -> Tag | None:
+    """The deepest element holding most candidate links: the listing's main list."""
+    if not anchors:
+        return None
+    counts: dict[int, tuple[Tag, int, set[str]]] = {}
+    for anchor in anchors:
+        key = url_key(anchor["href"])
+        for depth, parent in enumerate(reversed(list(anchor.parents))):
+            tag, level, keys = counts.get(id(parent), (parent, depth, set()))
+            keys.add(key)
+            counts[id(parent)] = (tag, level, keys)
+    total = len({url_key(a["href"]) for a in anchors})
+    eligible = [
+        (level, tag) for tag, level, keys in counts.values() if len(keys) >= MAIN_SHARE * total
+    ]
+    return max(eligible, key=lambda item: item[0])[1] if eligible else None
+
+
+def _within(anchor: Tag, container: Tag | None) -> bool:
+    return container is None or any(parent is container for parent in anchor.parents)
+
+
+def unique(urls: Iterable[str]) -> list[str]:
+    """Deduplicate URLs by their normalised key, keeping the first form seen."""
+    seen: set[str] = set()
+    result = []
+    for url in urls:
+        key = url_key(url)
+        if key not in seen:
+            seen.add(key)
+            result.append(url)
+    return result
+
+
+def discover(fetcher: PageSource, settings: Settings) -> Discovery:
+    """Walk from the start page to every article link of the dossier listing."""
+    start = fetcher.fetch_page(settings.start_url)
+    if not start.ok:
+        info = DossierInfo(title=None, url=None, listing_url=None, announced=None)
+        return Discovery(info, start, problems=[f"start page unavailable: {start.reason}"])
+    info = find_dossier(start.text or "", start.final_url, settings)
+    discovery = Discovery(info, start)
+    listing_url = info.listing_url or info.url
+    if info.url and (info.title is None or info.listing_url is None):
+        discovery.info = _complete_from_dossier_page(fetcher, info, settings)
+        listing_url = discovery.info.listing_url or info.url
+    if not listing_url:
+        discovery.problems.append("no dossier link found on the start page")
+        return discovery
+    discovery.article_urls = _walk_listing(fetcher, listing_url, settings, discovery)
+    return discovery
+
+
+def _complete_from_dossier_page(
+    fetcher: PageSource, info: DossierInfo, settings: Settings
+) -> DossierInfo:
+    page = fetcher.fetch_page(info.url)
+    if not page.ok:
+        return info
+    found = find_dossier(page.text or "", page.final_url, settings)
+    title = info.title or _text(parse(page.text or "").find("h1")) or None
+    return DossierInfo(
+        title=title,
+        url=info.url,
+        listing_url=info.listing_url or found.listing_url,
+        announced=info.announced if info.announced is not None else found.announced,
+    )
+
+
+def _walk_listing(
+    fetcher: PageSource, url: str, settings: Settings, discovery: Discovery
+) -> list[str]:
+    urls: list[str] = []
+    visited: set[str] = set()
+    next_url: str | None = url
+    while next_url and url_key(next_url) not in visited:
+        if len(visited) >= settings.max_pages:
+            discovery.problems.append(f"listing longer than DOSSIER_MAX_PAGES={settings.max_pages}")
+            break
+        visited.add(url_key(next_url))
+        page = fetcher.fetch_page(next_url)
+        discovery.listing_pages.append(page)
+        if not page.ok:
+            discovery.problems.append(f"listing page {next_url} unavailable: {page.reason}")
+            break
+        found, next_url = listing_links(page.text or "", page.final_url, settings, fetcher.allowed)
+        urls.extend(found)
+    return unique(urls)[: settings.max_articles]

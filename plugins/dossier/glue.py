@@ -1,0 +1,53 @@
+"""Thin signal handlers between Pelican and the dossier pipeline."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from pelican import signals
+from pelican.utils import order_content
+
+from .fetch import render_report
+from .pipeline import build_dossier
+from .publish import dossier_json, hub_context, make_articles, write_json
+from .settings import read_settings
+
+logger = logging.getLogger(__name__)
+
+
+def validate_settings(pelican: object) -> None:
+    """Stop the build early on a bad DOSSIER_* value."""
+    read_settings(pelican.settings)  # type: ignore[attr-defined]
+
+
+def inject_articles(generator: object) -> None:
+    """Fetch, clean and tag the dossier, then add it to the article generator."""
+    gen_settings = generator.settings  # type: ignore[attr-defined]
+    settings = read_settings(gen_settings)
+    result = build_dossier(settings)
+    render_report(result.outcomes)
+    for problem in result.problems:
+        logger.warning("dossier: %s", problem)
+    articles = make_articles(result, gen_settings, generator.context)  # type: ignore[attr-defined]
+    generator.articles = order_content(  # type: ignore[attr-defined]
+        [*generator.articles, *articles],  # type: ignore[attr-defined]
+        gen_settings["ARTICLE_ORDER_BY"],
+    )
+    generator.context["dossier"] = hub_context(result, articles)  # type: ignore[attr-defined]
+    generator.context["dossier_json"] = dossier_json(result, articles)  # type: ignore[attr-defined]
+
+
+def write_outputs(generator: object, writer: object) -> None:
+    """Write dossier.json next to the site once the articles are written."""
+    data = generator.context.get("dossier_json")  # type: ignore[attr-defined]
+    if data is not None:
+        output = Path(generator.settings["OUTPUT_PATH"])  # type: ignore[attr-defined]
+        write_json(output / "dossier.json", data)
+
+
+def register() -> None:
+    """Connect the dossier handlers to Pelican's signals."""
+    signals.initialized.connect(validate_settings)
+    signals.article_generator_pretaxonomy.connect(inject_articles)
+    signals.article_writer_finalized.connect(write_outputs)

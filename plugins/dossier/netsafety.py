@@ -1,0 +1,104 @@
+"""Which URLs the fetcher may request: scheme, host allowlist and address ranges.
+
+Pure checks, no HTTP. Every request and every redirect hop goes through
+``check_url``; a refusal is an ``UnsafeURL`` whose message is the reason reported
+for the source.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import socket
+from collections.abc import Callable, Iterable
+from urllib.parse import urlsplit
+
+logger = logging.getLogger(__name__)
+
+SCHEMES = ("http", "https")
+
+Resolver = Callable[[str], Iterable[str]]
+
+
+class UnsafeURL(ValueError):
+    """The URL may not be requested; the message says why."""
+
+
+def host_of(url: str) -> str:
+    """Lower-case host name (or IP literal) of an URL, '' when it has none."""
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+def is_allowed(url: str, allowed_hosts: Iterable[str]) -> bool:
+    """True for an http(s) URL whose host is in the allowlist."""
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        return False
+    return scheme in SCHEMES and host_of(url) in set(allowed_hosts)
+
+
+def check_allowed(url: str, allowed_hosts: Iterable[str]) -> None:
+    """Raise UnsafeURL unless the scheme is http(s) and the host is allowed."""
+    scheme = urlsplit(url).scheme.lower()
+    if scheme not in SCHEMES:
+        raise UnsafeURL(f"scheme {scheme or '(none)'!r} not allowed: {url}")
+    host = host_of(url)
+    if host not in set(allowed_hosts):
+        raise UnsafeURL(f"host {host or '(none)'!r} is not in DOSSIER_ALLOWED_HOSTS")
+
+
+def system_resolver(host: str) -> list[str]:
+    """Every address the system resolver gives for a host (empty when it cannot resolve)."""
+    try:
+        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError) as exc:
+        logger.debug("cannot resolve %s: %s", host, exc)
+        return []
+    return sorted({str(info[4][0]) for info in infos})
+
+
+def is_public(address: str) -> bool:
+    """False for private, loopback, link-local, reserved, multicast or unspecified addresses."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    return not (
+        ip.is_private
+        or ip.is_loopback
+        or ip.is_link_local
+        or ip.is_reserved
+        or ip.is_multicast
+        or ip.is_unspecified
+    )
+
+
+def check_address(host: str, allowed_hosts: Iterable[str], resolve: Resolver) -> None:
+    """Raise UnsafeURL when the host has a non-public address that is not itself allowed.
+
+    An allowed *name* does not vouch for where DNS points it: a name resolving to
+    a private or loopback address passes only when that address is listed too
+    (tests list "127.0.0.1" and request it by that literal).
+    """
+    allowed = set(allowed_hosts)
+    addresses = _addresses(host, resolve)
+    for address in addresses:
+        if not is_public(address) and address not in allowed:
+            raise UnsafeURL(f"host {host!r} resolves to non-public address {address}")
+
+
+def _addresses(host: str, resolve: Resolver) -> list[str]:
+    try:
+        return [str(ipaddress.ip_address(host))]
+    except ValueError:
+        return list(resolve(host))
+
+
+def check_url(url: str, allowed_hosts: Iterable[str], resolve: Resolver) -> None:
+    """Every check for one request: scheme, host allowlist, then addresses."""
+    allowed = tuple(allowed_hosts)
+    check_allowed(url, allowed)
+    check_address(host_of(url), allowed, resolve)
