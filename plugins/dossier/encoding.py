@@ -13,6 +13,7 @@ windows-1252 text).
 from __future__ import annotations
 
 import codecs
+import functools
 import logging
 import re
 
@@ -72,9 +73,16 @@ def meta_charset(body: bytes) -> str | None:
 
 
 def detected_charset(body: bytes) -> str | None:
-    """Charset guessed by charset-normalizer, normalised."""
-    best = from_bytes(body).best()
-    return normalise(best.encoding) if best else None
+    """Charset guessed by charset-normalizer; on a tie, windows-1252 (our pages are French)."""
+    matches = list(from_bytes(body))
+    if not matches:
+        return None
+    best = matches[0]
+    for match in matches:
+        tied = (match.chaos, match.coherence) == (best.chaos, best.coherence)
+        if tied and "cp1252" in match.could_be_from_charset:
+            return "cp1252"
+    return normalise(best.encoding)
 
 
 def decode_html(body: bytes, content_type: str | None = None) -> str:
@@ -116,7 +124,7 @@ def _is_utf8(body: bytes) -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=64)
 def _single_byte(charset: str) -> bool:
-    return codecs.lookup(charset).name not in ("utf-8", "utf-16", "utf-16-le", "utf-16-be") and (
-        not charset.startswith(("utf", "gb", "big5", "shift", "euc", "iso2022"))
-    )
+    """True for a codec that maps every byte to one character (latin-1, cp1252...)."""
+    return len(bytes(range(256)).decode(charset, errors="replace")) == 256

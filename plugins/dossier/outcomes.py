@@ -1,0 +1,253 @@
+"""Fetch policy: which copy of a page to use, and what to report about it.
+
+The rules, in one place: offline builds read the cache only; robots.txt is
+obeyed; a conditional request answered 304 reuses the cached body; a new body
+replaces the cached copy only when it is complete, HTML, not empty and (when
+asked) passes ``validate``. Any failure with a good copy in hand gives ``stale``
+with that copy and the reason; without one, ``failed``. A 404/410 is ``gone``
+either way. The HTTP itself is ``fetch.Http`` (this module never imports requests).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from .encoding import decode_html, media_type
+from .httpcache import CacheStore, Entry, now
+from .model import Attachment, Fetched, Status
+from .netsafety import UnsafeURL, check_allowed, is_allowed
+from .robots import DISALLOWED, RobotsFile, RobotsRules
+from .settings import Settings
+from .transport import FetchError
+
+if TYPE_CHECKING:
+    from .fetch import Http, Reply
+
+logger = logging.getLogger(__name__)
+
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+ROBOTS_CAP = 512 * 1024  # RFC 9309 asks parsers to read at least 500 KiB
+OFFLINE_MISSING = "offline, not in cache"
+HEAD_REFUSED = frozenset({405, 501})
+
+
+class PagePolicy:
+    """Turns URLs into Fetched outcomes using the HTTP client and the cache."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        http: Http,
+        store: CacheStore,
+        validate: Callable[[str, str], bool] | None,
+    ) -> None:
+        self.settings = settings
+        self.http = http
+        self.store = store
+        self.validate = validate
+        self.robots = RobotsRules(self._load_robots)
+
+    def page(self, url: str, check: bool) -> Fetched:
+        """The outcome for one HTML page."""
+        try:
+            check_allowed(url, self.settings.allowed_hosts)
+        except UnsafeURL as exc:
+            return _fallback(url, None, FetchError(f"refused: {exc}"))
+        good = self._good(url)
+        if self.settings.offline:
+            return _from_entry(url, good, "cached") if good else _failed(url, OFFLINE_MISSING)
+        refusal = self.robots.refusal(url) if self.settings.obey_robots else None
+        if refusal == DISALLOWED:
+            return _failed(url, refusal)
+        if refusal:
+            return _fallback(url, good, FetchError(refusal))
+        try:
+            reply = self.http.get(url, good.validators() if good else {}, want_body=_maybe_html)
+        except FetchError as exc:
+            return _fallback(url, good, exc)
+        if reply.status == 304:
+            return self._not_modified(url, good, reply)
+        return self._accept(url, reply, good, check)
+
+    def _good(self, url: str) -> Entry | None:
+        entry = self.store.get(url)
+        return entry if entry is not None and entry.body is not None else None
+
+    def _not_modified(self, url: str, good: Entry | None, reply: Reply) -> Fetched:
+        if good is None:
+            return _failed(url, "HTTP 304 without a cached copy", http_status=304)
+        self.store.put(_revalidated(good, reply))
+        return _from_entry(url, good, "not-modified", http_status=304)
+
+    def _accept(self, url: str, reply: Reply, good: Entry | None, check: bool) -> Fetched:
+        content_type = reply.headers.get("Content-Type")
+        kind = media_type(content_type) or _sniff(reply.body)
+        if kind not in HTML_TYPES:
+            return _fallback(url, good, FetchError(f"not HTML ({kind})", http_status=reply.status))
+        body = reply.body or b""
+        if not body.strip():
+            return _fallback(url, good, FetchError("empty body", http_status=reply.status))
+        text = decode_html(body, content_type)
+        if check and self.validate is not None and not self.validate(text, reply.final_url):
+            problem = FetchError("suspicious: no extractable article", http_status=reply.status)
+            return _fallback(url, good, problem)
+        entry = _new_entry(url, reply, body)
+        self.store.put(entry)
+        return _from_entry(url, entry, "fetched", http_status=reply.status, text=text)
+
+    def probe(self, url: str, title: str) -> Attachment:
+        """Media type and size of a document, from HEAD (or GET headers) or the cache."""
+        entry = self.store.get(url)
+        known = _attachment(url, title, entry)
+        if not is_allowed(url, self.settings.allowed_hosts) or self.settings.offline:
+            return known
+        if self.settings.obey_robots and self.robots.refusal(url):
+            logger.info("not probing %s: robots.txt", url)
+            return known
+        try:
+            reply = self._head(url)
+        except FetchError as exc:
+            logger.warning("cannot probe attachment %s: %s", url, exc.reason)
+            return known
+        if entry is None or entry.body is None:
+            self.store.put(_new_entry(url, reply, None))
+        return _attachment(url, title, _new_entry(url, reply, None))
+
+    def _head(self, url: str) -> Reply:
+        try:
+            return self.http.get(url, method="HEAD")
+        except FetchError as exc:
+            if exc.http_status not in HEAD_REFUSED:
+                raise
+        return self.http.get(url, want_body=lambda _kind: False)
+
+    def _load_robots(self, where: str) -> RobotsFile:
+        good = self._good(where)
+        try:
+            reply = self.http.get(where, good.validators() if good else {}, cap=ROBOTS_CAP)
+        except FetchError as exc:
+            status = exc.http_status or 0
+            if 400 <= status < 500 and status != 429:
+                return RobotsFile("missing", reason=exc.reason)
+            if good is not None:
+                return RobotsFile("found", _robots_text(good.body), exc.reason)
+            return RobotsFile("unavailable" if status else "unreachable", reason=exc.reason)
+        if reply.status == 304 and good is not None:
+            self.store.put(_revalidated(good, reply))
+            return RobotsFile("found", _robots_text(good.body))
+        entry = _new_entry(where, reply, reply.body or b"")
+        self.store.put(entry)
+        return RobotsFile("found", _robots_text(entry.body))
+
+
+def _maybe_html(kind: str | None) -> bool:
+    """Read the body of HTML, or of an untyped response (sniffed afterwards)."""
+    return kind is None or kind in HTML_TYPES
+
+
+def _sniff(body: bytes | None) -> str:
+    if body is not None and body.lstrip()[:5] == b"%PDF-":
+        return "application/pdf"
+    return "text/html"
+
+
+def _robots_text(body: bytes | None) -> str:
+    return (body or b"").decode("utf-8", errors="replace")
+
+
+def _header(headers: Mapping[str, str], name: str) -> str | None:
+    return headers.get(name) or None
+
+
+def _new_entry(url: str, reply: Reply, body: bytes | None) -> Entry:
+    size = len(body) if body is not None else _length(reply.headers)
+    moment = now()
+    return Entry(
+        url=url,
+        final_url=reply.final_url,
+        http_status=reply.status,
+        content_type=_header(reply.headers, "Content-Type"),
+        etag=_header(reply.headers, "ETag"),
+        last_modified=_header(reply.headers, "Last-Modified"),
+        body=body,
+        size=size,
+        fetched_at=moment,
+        checked_at=moment,
+    )
+
+
+def _revalidated(good: Entry, reply: Reply) -> Entry:
+    """The cached entry after a 304: same body, possibly new validators."""
+    return replace(
+        good,
+        final_url=reply.final_url,
+        etag=_header(reply.headers, "ETag") or good.etag,
+        last_modified=_header(reply.headers, "Last-Modified") or good.last_modified,
+        checked_at=now(),
+    )
+
+
+def _length(headers: Mapping[str, str]) -> int | None:
+    value = headers.get("Content-Length", "")
+    return int(value) if value.strip().isdigit() else None
+
+
+def _attachment(url: str, title: str, entry: Entry | None) -> Attachment:
+    if entry is None:
+        return Attachment(url, title)
+    return Attachment(url, title, media_type(entry.content_type), entry.size)
+
+
+def _from_entry(
+    url: str,
+    entry: Entry,
+    status: Status,
+    *,
+    reason: str = "",
+    http_status: int | None = None,
+    gone: bool = False,
+    text: str | None = None,
+) -> Fetched:
+    body = entry.body or b""
+    if status == "cached":
+        http_status = entry.http_status
+    return Fetched(
+        url=url,
+        final_url=entry.final_url,
+        status=status,
+        http_status=http_status,
+        media_type=media_type(entry.content_type) or "text/html",
+        text=text if text is not None else decode_html(body, entry.content_type),
+        size=len(body),
+        reason=reason,
+        fetched_at=entry.fetched_at,
+        gone=gone,
+    )
+
+
+def _failed(url: str, reason: str, *, http_status: int | None = None) -> Fetched:
+    return Fetched(url, url, "failed", http_status=http_status, reason=reason)
+
+
+def _fallback(url: str, good: Entry | None, problem: FetchError) -> Fetched:
+    """The last good copy marked stale, or a failure when there is none."""
+    if good is not None:
+        return _from_entry(
+            url,
+            good,
+            "stale",
+            reason=problem.reason,
+            http_status=problem.http_status,
+            gone=problem.gone,
+        )
+    return Fetched(
+        url,
+        url,
+        "failed",
+        http_status=problem.http_status,
+        reason=problem.reason,
+        gone=problem.gone,
+    )

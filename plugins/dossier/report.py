@@ -1,0 +1,87 @@
+"""What people see of the fetch stage: a progress bar, then a summary table."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from .model import Fetched
+
+logger = logging.getLogger(__name__)
+
+# Report order and labels of the statuses.
+LABELS = {
+    "fetched": "fetched",
+    "not-modified": "not modified",
+    "cached": "from cache",
+    "stale": "stale",
+    "failed": "failed",
+}
+PROBLEMS = ("stale", "failed")
+
+
+def counts(outcomes: Sequence[Fetched]) -> dict[str, int]:
+    """Number of outcomes per status, every status present, in report order."""
+    found = Counter(o.status for o in outcomes)
+    return {status: found[status] for status in LABELS}
+
+
+def summary_line(outcomes: Sequence[Fetched]) -> str:
+    """One line: 'fetch: 3 fetched, 0 not modified, 0 from cache, 1 stale, 0 failed'."""
+    numbers = counts(outcomes)
+    return "fetch: " + ", ".join(f"{numbers[s]} {label}" for s, label in LABELS.items())
+
+
+def render_report(outcomes: Sequence[Fetched], console: Console | None = None) -> None:
+    """Print the summary table (counts, then every stale or failed source) and log a line."""
+    console = console or Console(stderr=True)
+    console.print(_counts_table(outcomes))
+    problems = [o for o in outcomes if o.status in PROBLEMS]
+    if problems:
+        console.print(_problems_table(problems))
+        logger.warning("%s", summary_line(outcomes))
+    else:
+        logger.info("%s", summary_line(outcomes))
+
+
+def _counts_table(outcomes: Sequence[Fetched]) -> Table:
+    table = Table(title="Dossier sources")
+    table.add_column("status")
+    table.add_column("count", justify="right")
+    for status, number in counts(outcomes).items():
+        table.add_row(LABELS[status], str(number))
+    return table
+
+
+def _problems_table(problems: Sequence[Fetched]) -> Table:
+    table = Table(title="Sources not fetched fresh")
+    table.add_column("status")
+    table.add_column("url", overflow="fold")
+    table.add_column("reason", overflow="fold")
+    for outcome in problems:
+        table.add_row(outcome.status, outcome.url, outcome.reason)
+    return table
+
+
+@contextmanager
+def progress_bar(total: int, enabled: bool) -> Iterator[Callable[[], None]]:
+    """A rich progress bar on stderr when enabled and stderr is a terminal; yields advance()."""
+    if not enabled or not sys.stderr.isatty():
+        yield lambda: None
+        return
+    columns = (
+        TextColumn("fetching"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("fetch", total=total)
+        yield lambda: progress.advance(task)

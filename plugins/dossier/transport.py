@@ -1,0 +1,117 @@
+"""Pieces of the HTTP layer that need no ``requests``: retry timing and per-host gates.
+
+``fetch.py`` is the only module that talks HTTP; it uses these to decide how long
+to wait before a retry and to keep each host at its concurrency and delay limits.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import random
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+from datetime import UTC, datetime
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+GONE_STATUSES = frozenset({404, 410})
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+
+
+class FetchError(Exception):
+    """One request failed; ``reason`` is what the report shows for the source.
+
+    The fetcher turns it into a ``stale`` or ``failed`` outcome: callers of
+    ``Fetcher`` receive data, never this exception.
+    """
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        http_status: int | None = None,
+        gone: bool = False,
+        retry: bool = False,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.http_status = http_status
+        self.gone = gone
+        self.retry = retry
+        self.retry_after = retry_after
+
+
+def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds asked by a Retry-After header (delta-seconds or HTTP date), None if absent/bad."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+def backoff_delay(attempt: int, base: float, rng: random.Random | None = None) -> float:
+    """Exponential backoff with jitter: base * 2**attempt, plus up to base at random."""
+    rng = rng or random
+    return base * (2**attempt) + rng.uniform(0, base)
+
+
+def status_error(status: int, retry_after: str | None, cap: float) -> FetchError:
+    """The FetchError for a non-success HTTP status (whether to retry, gone...)."""
+    reason = f"HTTP {status}"
+    if status in GONE_STATUSES:
+        return FetchError(f"{reason} (gone)", http_status=status, gone=True)
+    if status not in RETRY_STATUSES:
+        return FetchError(reason, http_status=status)
+    wait = retry_after_seconds(retry_after)
+    if wait is not None and wait > cap:
+        reason = f"{reason}, Retry-After {wait:.0f} s is over the {cap:.0f} s cap"
+        return FetchError(reason, http_status=status)
+    return FetchError(reason, http_status=status, retry=True, retry_after=wait)
+
+
+class HostGate:
+    """At most ``concurrency`` requests in flight to one host, starts ``delay`` apart."""
+
+    def __init__(self, concurrency: int, delay: float) -> None:
+        self._slots = threading.BoundedSemaphore(concurrency)
+        self._delay = delay
+        self._lock = threading.Lock()
+        self._next_start = 0.0
+
+    @contextmanager
+    def slot(self) -> Iterator[None]:
+        """Hold one of the host's slots for the duration of a request."""
+        with self._slots:
+            with self._lock:
+                start = max(time.monotonic(), self._next_start)
+                self._next_start = start + self._delay
+            wait = start - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)
+            yield
+
+
+class Gates:
+    """One HostGate per host, created on first use."""
+
+    def __init__(self, concurrency: int, delay: float) -> None:
+        self._concurrency = concurrency
+        self._delay = delay
+        self._gates: dict[str, HostGate] = {}
+        self._lock = threading.Lock()
+
+    def slot(self, host: str) -> AbstractContextManager[None]:
+        """The slot context manager of one host."""
+        with self._lock:
+            gate = self._gates.setdefault(host, HostGate(self._concurrency, self._delay))
+        return gate.slot()
