@@ -41,13 +41,21 @@ DAY_ARCHIVE_SAVE_AS = ""
 DEFAULT_PAGINATION = False
 SLUGIFY_SOURCE = "basename"
 
-FEED_DOMAIN = SITEURL
-FEED_ALL_ATOM = "feeds/all.atom.xml"
-FEED_ALL_RSS = "feeds/all.rss.xml"
-TAG_FEED_ATOM = "feeds/themes/{slug}.atom.xml"
-TAG_FEED_RSS = "feeds/themes/{slug}.rss.xml"
+# Feeds: plugins/dossier/feeds.py writes them (ids from the source's canonical URL,
+# enclosures, theme labels, byte-identical rebuilds), so Pelican's own are all off.
+# Absolute links start with FEED_DOMAIN, left unset here so that Pelican copies
+# SITEURL into it, including a SITEURL given with `pelican -e`.
+HUB_FEED_ATOM = "feeds/all.atom.xml"
+HUB_FEED_RSS = "feeds/all.rss.xml"
+THEME_FEED_ATOM = "feeds/themes/{slug}.atom.xml"
+THEME_FEED_RSS = "feeds/themes/{slug}.rss.xml"
+HUB_FEED_OPML = "feeds/dossier.opml"
+FEED_ALL_ATOM = None
+FEED_ALL_RSS = None
 FEED_ATOM = None
 FEED_RSS = None
+TAG_FEED_ATOM = None
+TAG_FEED_RSS = None
 CATEGORY_FEED_ATOM = None
 CATEGORY_FEED_RSS = None
 AUTHOR_FEED_ATOM = None

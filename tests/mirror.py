@@ -13,6 +13,7 @@ import argparse
 import email.utils
 import hashlib
 import logging
+import socket
 import sys
 import threading
 import time
@@ -204,16 +205,17 @@ class _Handler(BaseHTTPRequestHandler):
             time.sleep(mirror.latency)
         headers = {k.lower(): v for k, v in self.headers.items()}
         response = mirror.respond(self.path, headers)
+        body = response.body if send_body else b""
+        # Count before replying, so a client that has its reply also sees it counted.
+        mirror.stats.record(self.path, response.status, len(body))
         self.send_response(response.status)
         for name, value in response.headers:
             self.send_header(name, value)
         if response.status != 304:
             self.send_header("Content-Length", str(len(response.body)))
         self.end_headers()
-        sent = response.body if send_body else b""
-        if sent:
-            self.wfile.write(sent)
-        mirror.stats.record(self.path, response.status, len(sent))
+        if body:
+            self.wfile.write(body)
 
     def log_message(self, format: str, *args: object) -> None:
         """Stay quiet: tests and the demo read stdout/stderr."""
@@ -224,7 +226,31 @@ class _Server(ThreadingHTTPServer):
 
     def __init__(self, address: tuple[str, int], mirror: Mirror) -> None:
         self.mirror = mirror
+        self._open: set[socket.socket] = set()
+        self._open_lock = threading.Lock()
         super().__init__(address, _Handler)
+
+    def process_request(self, request: socket.socket, client_address: tuple[str, int]) -> None:
+        """Track the connection so that stopping the mirror also ends kept-alive ones."""
+        with self._open_lock:
+            self._open.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: socket.socket) -> None:
+        """Forget a finished connection."""
+        with self._open_lock:
+            self._open.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        """End every open connection: a stopped mirror must look unreachable."""
+        with self._open_lock:
+            connections = list(self._open)
+        for connection in connections:
+            try:
+                connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                logger.debug("mirror: connection already closed")
 
     def handle_error(self, request: object, client_address: tuple[str, int]) -> None:
         """Log client disconnects at debug level instead of printing a traceback."""
@@ -279,6 +305,7 @@ class MirrorServer:
         """Stop serving and release the port."""
         self._httpd.shutdown()
         self._httpd.server_close()
+        self._httpd.close_connections()
         if self._thread is not None:
             self._thread.join()
 

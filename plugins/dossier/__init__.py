@@ -1,8 +1,8 @@
-"""dossier: a Pelican plugin that republishes a thematic dossier of web articles.
+"""dossier: a Pelican plugin that republishes a thematic dossier of web articles."""
 
-``register()`` only connects the module-level handlers of ``glue``.
-"""
 
-from .glue import register
+def register() -> None:
+    """Connect the dossier's signal handlers (imported late so stages load on their own)."""
+    from .glue import register as connect
 
-__all__ = ["register"]
+    connect()

@@ -11,28 +11,109 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
-from lxml import etree, html
+from lxml import etree
 
 logger = logging.getLogger(__name__)
 
-HtmlElement = html.HtmlElement
+# Plain etree elements: lxml.html's per-element class lookup costs ~10 % of the run.
+HtmlElement = etree._Element
 
 # Never content: removed with everything they hold.
 JUNK_TAGS = frozenset(
-    "script style noscript template iframe object embed svg canvas button input select "
-    "textarea option label nav footer aside dialog link meta head map area audio video "
-    "source track frame frameset applet".split()
+    [
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "iframe",
+        "object",
+        "embed",
+        "svg",
+        "canvas",
+        "button",
+        "input",
+        "select",
+        "textarea",
+        "option",
+        "label",
+        "nav",
+        "footer",
+        "aside",
+        "dialog",
+        "link",
+        "meta",
+        "head",
+        "map",
+        "area",
+        "audio",
+        "video",
+        "source",
+        "track",
+        "frame",
+        "frameset",
+        "applet",
+    ]
 )
 # Landmark roles that are never the article.
 JUNK_ROLES = frozenset(
-    "navigation banner contentinfo complementary menu menubar search dialog alert alertdialog "
-    "toolbar tablist".split()
+    [
+        "navigation",
+        "banner",
+        "contentinfo",
+        "complementary",
+        "menu",
+        "menubar",
+        "search",
+        "dialog",
+        "alert",
+        "alertdialog",
+        "toolbar",
+        "tablist",
+    ]
 )
 BLOCK_TAGS = frozenset(
-    "p div section article main header li ul ol dl dt dd table tr td th thead tbody tfoot caption "
-    "blockquote pre figure figcaption h1 h2 h3 h4 h5 h6 hr br address center details summary "
-    "form fieldset".split()
+    [
+        "p",
+        "div",
+        "section",
+        "article",
+        "main",
+        "header",
+        "li",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "table",
+        "tr",
+        "td",
+        "th",
+        "thead",
+        "tbody",
+        "tfoot",
+        "caption",
+        "blockquote",
+        "pre",
+        "figure",
+        "figcaption",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "br",
+        "address",
+        "center",
+        "details",
+        "summary",
+        "form",
+        "fieldset",
+    ]
 )
 PARA_TAGS = frozenset(("p", "pre", "td", "blockquote", "dd", "li"))
 CONTAINERS = frozenset(("div", "section", "article", "main", "td", "blockquote", "body", "form"))
@@ -58,20 +139,30 @@ NEGATIVE = re.compile(
     r"skyscraper|sponsor|shopping|tags|tool|widget|caption|byline|credit|newsletter|subscribe",
     re.I,
 )
+STRONG_UNLIKELY = re.compile(
+    r"comment(?!ary)|disqus|replies|cookie|consent|gdpr|newsletter|outbrain|taboola", re.I
+)
+RICH_CHARS = 400
+# Only containers are judged by their class/id: inline tags rarely wrap chrome alone.
+HINTED_TAGS = frozenset(
+    ["div", "section", "ul", "ol", "dl", "span", "header", "form", "figure", "center"]
+)
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 SPACES = re.compile(r"[ \t\r\f\v\u00a0\u200b]+")
 
 
 def parse(markup: str) -> HtmlElement:
     """Parse HTML text into an lxml tree (never raises on junk input)."""
-    parser = html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
-    data = markup.encode("utf-8", "replace")
+    parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+    # libxml2 keeps C0 controls that lxml then refuses to write back into the tree
+    data = CONTROL_CHARS.sub("", markup).encode("utf-8", "replace")
     try:
-        root = html.document_fromstring(data, parser=parser)
+        root = etree.fromstring(data, parser=parser)
     except (etree.ParserError, ValueError):
         root = None
-    if root is None:
-        root = html.document_fromstring(b"<html><body></body></html>")
+    if root is None or root.tag != "html":
+        root = etree.fromstring(b"<html><body></body></html>", parser=parser)
     return root
 
 
@@ -92,19 +183,42 @@ def _is_junk(el: HtmlElement) -> bool:
     tag = el.tag
     if tag in JUNK_TAGS or el.get("role") in JUNK_ROLES or is_hidden(el):
         return True
-    if tag in ("html", "body", "article", "main", "a", "p", "table", "tbody", "tr", "td"):
+    if tag not in HINTED_TAGS:
         return False
-    hint = hints(el)
-    return bool(hint) and UNLIKELY.search(hint) is not None and not MAYBE.search(hint)
+    verdict = _hint_verdict(hints(el))
+    if verdict is not None:
+        return verdict
+    # modern class names are noisy (« Page-ad-margins » wraps whole pages): keep rich ones
+    return _unlinked_chars(el) < RICH_CHARS
+
+
+@lru_cache(maxsize=4096)
+def _hint_verdict(hint: str) -> bool | None:
+    """True: chrome; False: keep; None: chrome unless it holds real prose."""
+    if not hint or UNLIKELY.search(hint) is None or MAYBE.search(hint):
+        return False
+    return True if STRONG_UNLIKELY.search(hint) else None
+
+
+def _unlinked_chars(el: HtmlElement) -> int:
+    """Length of the text outside links: menus and link lists have little."""
+    total = len(" ".join("".join(el.itertext()).split()))
+    if total < RICH_CHARS:
+        return total
+    return total - sum(len(" ".join("".join(a.itertext()).split())) for a in el.iter("a"))
+
+
+def drop_scripts(root: HtmlElement) -> None:
+    """Remove script, style and template elements (their text is never content)."""
+    for el in list(root.iter("script", "style", "template")):
+        drop(el)
 
 
 def prune(root: HtmlElement) -> None:
     """Drop chrome: junk tags, hidden nodes and unlikely class/id names."""
     doomed = []
     for el in root.iter():
-        if not isinstance(el.tag, str):
-            doomed.append(el)
-        elif _is_junk(el):
+        if not isinstance(el.tag, str) or _is_junk(el):
             doomed.append(el)
     for el in doomed:
         drop(el)
@@ -132,7 +246,7 @@ def norm(text: str) -> str:
 
 def text_of(el: HtmlElement) -> str:
     """Plain text of a subtree with collapsed whitespace."""
-    return " ".join(el.text_content().split())
+    return " ".join("".join(el.itertext()).split())
 
 
 def link_density(el: HtmlElement, length: int | None = None) -> float:
@@ -146,14 +260,14 @@ def link_density(el: HtmlElement, length: int | None = None) -> float:
 
 def class_weight(el: HtmlElement) -> int:
     """Readability's +25/-25 hint from class and id."""
-    weight = 0
-    for value in (el.get("class"), el.get("id")):
-        if value:
-            if NEGATIVE.search(value):
-                weight -= 25
-            if POSITIVE.search(value):
-                weight += 25
-    return weight
+    return _weight(el.get("class")) + _weight(el.get("id"))
+
+
+@lru_cache(maxsize=4096)
+def _weight(value: str | None) -> int:
+    if not value:
+        return 0
+    return (25 if POSITIVE.search(value) else 0) - (25 if NEGATIVE.search(value) else 0)
 
 
 def block_lines(el: HtmlElement) -> Iterator[str]:

@@ -10,14 +10,34 @@ from __future__ import annotations
 import logging
 import re
 
-from lxml import html
+from lxml import etree
 
-from .dom import HEADINGS, HtmlElement, class_weight, link_density, text_of
+from .dom import HEADINGS, HtmlElement, class_weight, drop, hints, link_density, text_of
 
 logger = logging.getLogger(__name__)
 
 BLOCK_CHILDREN = frozenset(
-    "a blockquote dl div img ol p pre table ul section article figure h1 h2 h3 h4 h5 h6".split()
+    [
+        "a",
+        "blockquote",
+        "dl",
+        "div",
+        "img",
+        "ol",
+        "p",
+        "pre",
+        "table",
+        "ul",
+        "section",
+        "article",
+        "figure",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+    ]
 )
 TAG_BASE = {
     "div": 5,
@@ -40,6 +60,7 @@ TAG_BASE = {
 COMMAS = re.compile(r"[,，、،;]")
 MIN_PARA = 25
 MAX_DEPTH = 5
+SIBLING_MIN_CHARS = 100
 
 
 def _para_length(el: HtmlElement) -> int:
@@ -62,7 +83,7 @@ def score_nodes(root: HtmlElement) -> dict[HtmlElement, float]:
         length = _para_length(el)
         if length < MIN_PARA:
             continue
-        text = text_of(el) if el.tag != "div" else el.text_content()
+        text = text_of(el) if el.tag != "div" else "".join(el.itertext())
         points = 1 + len(COMMAS.findall(text)) + min(length // 100, 3)
         # loose text in a div scores the div itself
         node = el if el.tag in ("div", "section", "article", "blockquote") else el.getparent()
@@ -114,25 +135,25 @@ def _worthy_sibling(
     sib: HtmlElement, top: HtmlElement, scores: dict[HtmlElement, float], threshold: float
 ) -> bool:
     """Readability's sibling test: strong score, same class, or a real paragraph."""
-    bonus = scores.get(top, 0) * 0.2 if sib.get("class") and sib.get("class") == top.get("class") else 0
-    if sib in scores and scores[sib] + bonus >= threshold:
-        return True
-    if sib.tag != "p":
-        return False
+    bonus = (
+        scores.get(top, 0) * 0.2 if sib.get("class") and sib.get("class") == top.get("class") else 0
+    )
     text = text_of(sib)
     density = link_density(sib, len(text))
+    if sib in scores and scores[sib] + bonus >= threshold:
+        # a name hint alone (« pied-de-page ») does not make a footer line an article part
+        return len(text) >= SIBLING_MIN_CHARS and density < 0.5
+    if sib.tag != "p":
+        return False
     if len(text) > 80:
         return density < 0.25
-    return 0 < len(text) and density == 0 and (text.endswith(".") or ". " in text)
+    return len(text) > 0 and density == 0 and (text.endswith(".") or ". " in text)
 
 
-def find_content(root: HtmlElement) -> HtmlElement:
-    """Return a new ``<div>`` holding the article's nodes (moved out of ``root``)."""
-    body = root.find("body")
-    body = root if body is None else body
-    scores = score_nodes(body)
+def find_content(body: HtmlElement, scores: dict[HtmlElement, float]) -> HtmlElement:
+    """Return a new ``<div>`` holding the article's nodes (moved out of ``body``)."""
     ranked = _final(scores)
-    out = html.Element("div")
+    out = etree.Element("div")
     if not ranked:
         out.extend(list(body))
         return out
@@ -153,4 +174,67 @@ def strip_headline(content: HtmlElement) -> None:
     """Drop link-heavy or negatively named headings inside the content."""
     for el in list(content.iter(*HEADINGS)):
         if class_weight(el) < 0 or link_density(el) > 0.33:
-            el.drop_tree()
+            drop(el)
+
+
+def clean_conditionally(content: HtmlElement, scores: dict[HtmlElement, float]) -> None:
+    """Readability's last pass: drop lists, tables and boxes that look like chrome."""
+    for el in reversed(
+        list(content.iter("form", "fieldset", "table", "ul", "ol", "div", "section", "aside"))
+    ):
+        if el.getparent() is None or not _looks_like_chrome(el, scores):
+            continue
+        drop(el)
+
+
+def _looks_like_chrome(el: HtmlElement, scores: dict[HtmlElement, float]) -> bool:
+    weight = class_weight(el)
+    if weight + scores.get(el, 0) < 0:
+        return True
+    text = text_of(el)
+    if len(COMMAS.findall(text)) >= 10:
+        return False
+    density = link_density(el, len(text))
+    if density < 0.1 and len(text) >= 300:  # prose, whatever its markup
+        return False
+    # br-separated prose has no <p>: count long text as paragraphs too
+    paras = max(len(el.findall(".//p")), len(text) // 250)
+    imgs = len(el.findall(".//img"))
+    items = len(el.findall(".//li")) - 100
+    inputs = len(el.findall(".//input"))
+    if el.tag in ("ul", "ol") and density < 0.5:
+        return False
+    return (
+        (imgs > 1 and paras / imgs < 0.5 and not el.findall(".//figure"))
+        or (el.tag not in ("ul", "ol") and items > paras)
+        or inputs > paras / 3
+        or (len(text) < 25 and (imgs == 0 or imgs > 2) and not el.findall(".//img"))
+        or (weight < 25 and density > 0.2)
+        or (weight >= 25 and density > 0.5)
+    )
+
+
+CAPTION = re.compile(r"caption|credit|wp-caption-text|image-?desc|photo-?desc", re.I)
+
+
+def strip_for_text(content: HtmlElement) -> None:
+    """Drop what a plain-text reader does not want: title, captions, link-only blocks."""
+    doomed = []
+    for el in content.iter():
+        tag = el.tag
+        if (
+            tag in ("h1", "figcaption", "caption")
+            or (tag != "img" and CAPTION.search(hints(el)))
+            or (tag in ("p", "li", "h2", "h3", "h4", "div") and _link_only(el))
+        ):
+            doomed.append(el)
+    for el in doomed:
+        if el.getparent() is not None:
+            drop(el)
+
+
+def _link_only(el: HtmlElement) -> bool:
+    if el.find(".//a") is None:
+        return False
+    text = text_of(el)
+    return bool(text) and len(text) < 200 and link_density(el, len(text)) > 0.8

@@ -8,17 +8,21 @@ from pathlib import Path
 from pelican import signals
 from pelican.utils import order_content
 
-from .fetch import render_report
+from .feeds import write_feeds
+from .filters import FILTERS
 from .pipeline import build_dossier
 from .publish import dossier_json, hub_context, make_articles, write_json
+from .report import render_report
 from .settings import read_settings
 
 logger = logging.getLogger(__name__)
 
 
-def validate_settings(pelican: object) -> None:
-    """Stop the build early on a bad DOSSIER_* value."""
-    read_settings(pelican.settings)  # type: ignore[attr-defined]
+def configure(pelican: object) -> None:
+    """Stop the build early on a bad DOSSIER_* value; give the theme its filters."""
+    settings = pelican.settings  # type: ignore[attr-defined]
+    read_settings(settings)
+    settings["JINJA_FILTERS"] = {**FILTERS, **settings.get("JINJA_FILTERS", {})}
 
 
 def inject_articles(generator: object) -> None:
@@ -39,15 +43,16 @@ def inject_articles(generator: object) -> None:
 
 
 def write_outputs(generator: object, writer: object) -> None:
-    """Write dossier.json next to the site once the articles are written."""
+    """Write dossier.json and the feeds next to the site once the articles are written."""
     data = generator.context.get("dossier_json")  # type: ignore[attr-defined]
+    output = Path(generator.settings["OUTPUT_PATH"])  # type: ignore[attr-defined]
     if data is not None:
-        output = Path(generator.settings["OUTPUT_PATH"])  # type: ignore[attr-defined]
         write_json(output / "dossier.json", data)
+    write_feeds(generator.context, generator.settings, output)  # type: ignore[attr-defined]
 
 
 def register() -> None:
     """Connect the dossier handlers to Pelican's signals."""
-    signals.initialized.connect(validate_settings)
+    signals.initialized.connect(configure)
     signals.article_generator_pretaxonomy.connect(inject_articles)
     signals.article_writer_finalized.connect(write_outputs)

@@ -12,11 +12,22 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from .clean import clean, has_article, load_rules
+from .derived import (
+    DerivedCache,
+    cleaned_from_json,
+    cleaned_to_json,
+    digest,
+    source_version,
+    themes_from_json,
+    themes_to_json,
+)
 from .discover import Discovery, discover
 from .fetch import Fetcher
-from .model import Cleaned, DossierInfo, Entry, Fetched
+from .model import Cleaned, DossierInfo, Entry, Fetched, ThemeMatch
+from .rules import RuleSet
 from .settings import Settings
 from .themes import (
+    Corrections,
     Taxonomy,
     apply_corrections,
     cooccurrence,
@@ -28,6 +39,15 @@ from .themes import (
 from .urls import url_key
 
 logger = logging.getLogger(__name__)
+
+# The modules whose code shapes a cleaned article, and a tagged one: a change in
+# any of them invalidates the derived results that depend on it.
+CLEAN_MODULES = ("clean", "extract", "metadata", "sanitize", "dom", "markers", "dates", "rewrite")
+TAG_MODULES = ("themes", "taxonomy", "textnorm")
+
+
+_CLEAN_VERSION = source_version(CLEAN_MODULES)
+_TAG_VERSION = source_version(TAG_MODULES)
 
 
 class DossierError(RuntimeError):
@@ -57,15 +77,19 @@ def build_dossier(settings: Settings) -> DossierResult:
     taxonomy = load_taxonomy(settings.taxonomy)
     corrections = load_corrections(settings.data)
     rules = load_rules(settings.rules_path)
-    with Fetcher(settings, validate=has_article, progress=settings.progress) as fetcher:
+    with (
+        Fetcher(settings, validate=has_article, progress=settings.progress) as fetcher,
+        DerivedCache(settings.cache_path) as derived,
+    ):
         found = discover(fetcher, settings)
         pages = _fetch_articles(fetcher, found)
-        entries = _clean_all(pages, rules)
+        entries = _clean_all(pages, rules, derived)
         entries = _with_attachments(fetcher, entries)
         outcomes = list(fetcher.outcomes)
-    entries = [
-        replace(e, themes=_themes(e, taxonomy, corrections)) if e.cleaned else e for e in entries
-    ]
+        entries = [
+            replace(e, themes=_themes(e, taxonomy, corrections, derived)) if e.cleaned else e
+            for e in entries
+        ]
     entries = _relate(entries)
     matrix = cooccurrence([[m.slug for m in e.themes] for e in entries], _slugs(taxonomy))
     result = DossierResult(found.info, entries, taxonomy, outcomes, found.problems, matrix)
@@ -86,12 +110,28 @@ def _fetch_articles(fetcher: Fetcher, found: Discovery) -> list[tuple[Fetched, b
     return [(found.start, True)] + [(page, False) for page in fetcher.fetch_pages(others)]
 
 
-def _clean_all(pages: list[tuple[Fetched, bool]], rules: object) -> list[Entry]:
+def _cleaned(fetched: Fetched, rules: RuleSet, derived: DerivedCache) -> Cleaned | None:
+    """Clean a page, or reuse the result for the same bytes, rule and code."""
+    if fetched.text is None:
+        return None
+    rule = rules.for_url(fetched.final_url)
+    key = digest("clean", _CLEAN_VERSION, repr(rule), fetched.final_url, fetched.text)
+    stored = derived.get(key)
+    if stored is not None:
+        return cleaned_from_json(stored)
+    cleaned = clean(fetched.text, fetched.final_url, rules)
+    derived.put(key, cleaned_to_json(cleaned))
+    return cleaned
+
+
+def _clean_all(
+    pages: list[tuple[Fetched, bool]], rules: RuleSet, derived: DerivedCache
+) -> list[Entry]:
     """Clean each page once and keep one entry per canonical URL."""
     entries: list[Entry] = []
     seen: set[str] = set()
     for fetched, lead in pages:
-        cleaned = clean(fetched.text, fetched.final_url, rules) if fetched.ok else None
+        cleaned = _cleaned(fetched, rules, derived)
         keys = {url_key(fetched.url), url_key(fetched.final_url)}
         if cleaned and cleaned.canonical_url:
             keys.add(url_key(cleaned.canonical_url))
@@ -117,9 +157,20 @@ def _with_attachments(fetcher: Fetcher, entries: list[Entry]) -> list[Entry]:
     return result
 
 
-def _themes(entry: Entry, taxonomy: Taxonomy, corrections: object) -> tuple:
+def _themes(
+    entry: Entry, taxonomy: Taxonomy, corrections: Corrections, derived: DerivedCache
+) -> tuple[ThemeMatch, ...]:
+    """Tag an article, or reuse the tags for the same text, taxonomy and code."""
     cleaned: Cleaned = entry.cleaned  # type: ignore[assignment]
-    matches = tag(taxonomy, cleaned.title, cleaned.summary, cleaned.text)
+    key = digest(
+        "tag", _TAG_VERSION, taxonomy.version, cleaned.title, cleaned.summary, cleaned.text
+    )
+    stored = derived.get(key)
+    if stored is not None:
+        matches = themes_from_json(stored)
+    else:
+        matches = tag(taxonomy, cleaned.title, cleaned.summary, cleaned.text)
+        derived.put(key, themes_to_json(matches))
     return apply_corrections(entry.source_url, matches, corrections, taxonomy)
 
 

@@ -1,0 +1,137 @@
+"""Derived-results cache: cleaned articles and their themes, keyed by content hash.
+
+An article whose fetched text, cleaning rules and cleaner code are unchanged is
+not cleaned again; one whose cleaned text and taxonomy are unchanged is not
+tagged again. Keys include a version of each input, so changing a rule file,
+the taxonomy or the code invalidates exactly the results that depended on it.
+
+Layout: ``<DOSSIER_CACHE_PATH>/derived.sqlite3``, one table ``results(key, value)``
+where value is JSON. Writes are batched in one transaction at ``close()``; an
+unreadable database is moved aside with a warning and rebuilt, never a crash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import sqlite3
+from dataclasses import asdict, fields
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from .model import Attachment, Cleaned, ThemeMatch
+
+logger = logging.getLogger(__name__)
+
+FILENAME = "derived.sqlite3"
+
+
+def digest(*parts: str) -> str:
+    """A short stable hash of some strings."""
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def source_version(names: tuple[str, ...]) -> str:
+    """A hash of the source of this package's modules a result depends on."""
+    here = Path(__file__).parent
+    return digest(
+        *(p.read_text(encoding="utf-8") for n in names if (p := here / f"{n}.py").exists())
+    )
+
+
+def cleaned_to_json(cleaned: Cleaned) -> dict[str, Any]:
+    """A JSON-ready dict of a Cleaned."""
+    data = asdict(cleaned)
+    for name in ("published", "updated"):
+        data[name] = data[name].isoformat() if data[name] else None
+    return data
+
+
+def cleaned_from_json(data: dict[str, Any]) -> Cleaned:
+    """The Cleaned a dict from cleaned_to_json describes."""
+    data = dict(data)
+    for name in ("published", "updated"):
+        data[name] = datetime.fromisoformat(data[name]) if data[name] else None
+    data["attachments"] = tuple(Attachment(**a) for a in data["attachments"])
+    known = {f.name for f in fields(Cleaned)}
+    return Cleaned(**{k: v for k, v in data.items() if k in known})
+
+
+def themes_to_json(matches: tuple[ThemeMatch, ...]) -> list[dict[str, Any]]:
+    """A JSON-ready list of theme matches."""
+    return [asdict(m) for m in matches]
+
+
+def themes_from_json(data: list[dict[str, Any]]) -> tuple[ThemeMatch, ...]:
+    """The theme matches a list from themes_to_json describes."""
+    return tuple(ThemeMatch(m["slug"], m["score"], tuple(m["terms"]), m["corrected"]) for m in data)
+
+
+class DerivedCache:
+    """Key → JSON value, read eagerly, written once in one transaction."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / FILENAME
+        self._pending: dict[str, str] = {}
+        self._db = self._open()
+
+    def _open(self) -> sqlite3.Connection | None:
+        for attempt in (1, 2):
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                db = sqlite3.connect(self.path, check_same_thread=False)
+                db.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value TEXT)")
+                return db
+            except (OSError, sqlite3.DatabaseError) as exc:
+                if attempt == 2 or not self.path.exists():
+                    logger.warning("derived cache disabled: %s", exc)
+                    return None
+                logger.warning("derived cache %s unreadable (%s); starting afresh", self.path, exc)
+                self.path.replace(self.path.with_suffix(".corrupt"))
+        return None
+
+    def get(self, key: str) -> Any | None:
+        """The stored value, or None when absent or unreadable."""
+        if key in self._pending:
+            return json.loads(self._pending[key])
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute("SELECT value FROM results WHERE key = ?", (key,)).fetchone()
+            return json.loads(row[0]) if row else None
+        except (sqlite3.DatabaseError, json.JSONDecodeError) as exc:
+            logger.warning("derived cache entry %s dropped: %s", key[:12], exc)
+            return None
+
+    def put(self, key: str, value: Any) -> None:
+        """Remember a value; written at close()."""
+        self._pending[key] = json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+    def close(self) -> None:
+        """Write pending values in one transaction."""
+        if self._db is None:
+            return
+        try:
+            with self._db:
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO results (key, value) VALUES (?, ?)",
+                    sorted(self._pending.items()),
+                )
+        except sqlite3.DatabaseError as exc:
+            logger.warning("derived cache not saved: %s", exc)
+        finally:
+            self._pending.clear()
+            self._db.close()
+            self._db = None
+
+    def __enter__(self) -> DerivedCache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

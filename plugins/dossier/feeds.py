@@ -1,0 +1,278 @@
+"""Feeds people can subscribe to: the whole dossier and each theme, Atom, RSS and OPML.
+
+Pelican's own feeds are switched off (pelicanconf.py) because they cannot give
+what readers need here. An entry's id is ``urn:uuid:`` + uuid5 of its canonical
+source URL, normalised with ``urls.url_key`` (never the build time, the output
+host or a slug), so a reader never shows an article twice after a rebuild or a
+move. An entry's ``updated`` moves only when the cleaned content changes: a small
+JSON state file in the dossier cache maps each id to a content hash and the
+``updated`` given. A feed's date is its newest entry's, so the same content gives
+the same bytes. ``feedxml`` writes the documents (with lxml; its docstring says why).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import mimetypes
+import os
+import tempfile
+import uuid
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+from zoneinfo import ZoneInfo
+
+import nh3
+
+from .feedxml import (
+    Enclosure,
+    FeedEntry,
+    FeedInfo,
+    atom_feed,
+    opml,
+    rfc3339,
+    rss_feed,
+    uri,
+    xml_text,
+)
+from .settings import read_settings
+from .urls import url_key
+
+logger = logging.getLogger(__name__)
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+STATE_FILE = "feeds-state.json"
+STATE_VERSION = 1
+# Where the files go under OUTPUT_PATH; templates read the same settings to link them.
+PATHS = {
+    "HUB_FEED_ATOM": "feeds/all.atom.xml",
+    "HUB_FEED_RSS": "feeds/all.rss.xml",
+    "THEME_FEED_ATOM": "feeds/themes/{slug}.atom.xml",
+    "THEME_FEED_RSS": "feeds/themes/{slug}.rss.xml",
+    "HUB_FEED_OPML": "feeds/dossier.opml",
+}
+THEMES_GROUP = "Thèmes du dossier"
+
+State = dict[str, dict[str, str]]
+Theme = tuple[str, str, str]  # slug, label, description
+Planned = tuple[FeedInfo, str, str]  # the feed, its Atom and RSS paths under OUTPUT_PATH
+
+
+def entry_id(canonical_url: str) -> str:
+    """A stable id: uuid5 of the normalised canonical source URL."""
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, url_key(canonical_url))}"
+
+
+def feed_id(start_url: str, name: str) -> str:
+    """A stable feed id, from the dossier's start URL and the feed's name."""
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{url_key(start_url)}#feed-{name}')}"
+
+
+def feed_html(content: str, base: str) -> str:
+    """The sanitised article HTML for a feed: sanitised again, every link absolute."""
+
+    def absolutise(_element: str, attribute: str, value: str) -> str:
+        return urljoin(base, value) if attribute in ("href", "src") else value
+
+    return xml_text(nh3.clean(xml_text(content), attribute_filter=absolutise)).strip()
+
+
+def content_hash(title: str, content: str) -> str:
+    """The hash that decides whether an article really changed."""
+    text = f"{xml_text(title).strip()}\n{xml_text(content).strip()}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _aware(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=zone)
+
+
+def _enclosures(attachments: Iterable[Any]) -> tuple[Enclosure, ...]:
+    found = []
+    for item in attachments:
+        media_type = item.media_type or mimetypes.guess_type(urlsplit(item.url).path)[0]
+        size = item.size if item.size and item.size > 0 else None
+        found.append(Enclosure(uri(item.url), media_type or "application/octet-stream", size))
+    return tuple(sorted(found, key=lambda e: e.media_type != "application/pdf"))
+
+
+def make_entry(
+    article: Any, base: str, labels: dict[str, str], zone: ZoneInfo, full: bool = True
+) -> FeedEntry:
+    """A feed entry for one published article; ``updated`` is still the source's."""
+    link = f"{base}/{article.url}"
+    canonical = getattr(article, "canonical_url", None) or getattr(article, "source_url", None)
+    published = _aware(getattr(article, "published", None) or article.date, zone) or EPOCH
+    source_updated = _aware(getattr(article, "updated", None), zone) or published
+    author = xml_text(getattr(article, "source_author", None)).strip()
+    return FeedEntry(
+        id=entry_id(canonical or link),
+        title=xml_text(article.title).strip(),
+        link=uri(link),
+        source=uri(canonical or link),
+        published=published,
+        updated=max(published, source_updated),
+        summary=xml_text(getattr(article, "metadata", {}).get("summary")).strip(),
+        content=feed_html(article.content, canonical or link) if full else "",
+        author=author or None,
+        categories=tuple((t.name, xml_text(labels.get(t.name, t.name))) for t in article.tags),
+        enclosures=_enclosures(getattr(article, "attachments", None) or ()),
+    )
+
+
+def load_state(path: Path) -> State:
+    """The stored hash and ``updated`` per entry id; empty when missing or unreadable."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        logger.warning("feeds: ignoring unreadable state file %s: %s", path, exc)
+        return {}
+    entries = data.get("entries") if isinstance(data, dict) else None
+    return entries if isinstance(entries, dict) else {}
+
+
+def save_state(path: Path, state: State) -> None:
+    """Write the state atomically, sorted, only when it changed."""
+    text = json.dumps({"version": STATE_VERSION, "entries": state}, indent=1, sort_keys=True)
+    if path.exists() and path.read_text(encoding="utf-8") == text + "\n":
+        return
+    _write(path, (text + "\n").encode("utf-8"))
+
+
+def next_updated(
+    digest: str, initial: datetime, changed_at: datetime | None, stored: dict[str, str] | None
+) -> datetime:
+    """An entry's ``updated``: kept while its hash holds, moved to ``changed_at`` when not."""
+    if not stored or "updated" not in stored:
+        return initial
+    try:
+        previous = datetime.fromisoformat(stored["updated"].replace("Z", "+00:00"))
+    except ValueError:
+        return initial
+    if stored.get("hash") == digest:
+        return previous
+    return max(previous, changed_at or initial, initial)
+
+
+def apply_state(pairs: list[tuple[FeedEntry, Any]], state: State) -> tuple[list[FeedEntry], State]:
+    """Entries with their lasting ``updated``, and the state to store next."""
+    new_state = dict(state)  # ids not in this build keep their record
+    result = []
+    for entry, article in pairs:
+        digest = content_hash(article.title, article.content)
+        changed_at = _aware(getattr(article, "fetched_at", None), ZoneInfo("UTC"))
+        updated = next_updated(digest, entry.updated, changed_at, state.get(entry.id))
+        new_state[entry.id] = {"hash": digest, "updated": rfc3339(updated)}
+        result.append(replace(entry, updated=updated.replace(microsecond=0)))
+    return result, dict(sorted(new_state.items()))
+
+
+def theme_list(hub: Any, articles: list[Any]) -> list[Theme]:
+    """(slug, label, description) for every theme of the taxonomy, then stray tags."""
+    themes = [(t.slug, t.theme.label, t.theme.description) for t in hub.themes] if hub else []
+    known = {slug for slug, _, _ in themes}
+    stray = sorted({t.name for a in articles for t in a.tags} - known)
+    return themes + [(slug, slug, "") for slug in stray]
+
+
+def site_base(settings: dict[str, Any]) -> str:
+    """The absolute URL every feed link starts with: FEED_DOMAIN, else SITEURL."""
+    return str(settings.get("FEED_DOMAIN") or settings.get("SITEURL") or "").rstrip("/")
+
+
+def feed_paths(settings: dict[str, Any]) -> dict[str, str]:
+    """Output paths of the feeds: the settings of ``PATHS`` over their defaults."""
+    return {name: settings.get(name) or default for name, default in PATHS.items()}
+
+
+def _feed(ident: str, title: str, subtitle: str, urls: tuple[str, ...], **kw: Any) -> FeedInfo:
+    entries = sorted(kw["entries"], key=lambda e: (-e.published.timestamp(), e.id))
+    return FeedInfo(
+        id=ident,
+        title=xml_text(title).strip(),
+        subtitle=xml_text(subtitle).strip(),
+        page=uri(urls[0]),
+        atom=uri(urls[1]),
+        rss=uri(urls[2]),
+        author=xml_text(kw["author"]),
+        updated=max((e.updated for e in entries), default=kw["fallback"]),
+        entries=tuple(entries),
+    )
+
+
+def build_feeds(
+    themes: list[Theme], settings: dict[str, Any], entries: list[FeedEntry]
+) -> list[Planned]:
+    """The dossier's feed first, then one per theme in taxonomy order (empty ones too)."""
+    base, paths = site_base(settings), feed_paths(settings)
+    start = read_settings(settings).start_url
+    sitename = settings.get("SITENAME") or "Dossier"
+    common = {
+        "author": settings.get("AUTHOR") or sitename,
+        "fallback": max((e.updated for e in entries), default=EPOCH),
+    }
+    files = (paths["HUB_FEED_ATOM"], paths["HUB_FEED_RSS"])
+    urls = (f"{base}/", *(f"{base}/{f}" for f in files))
+    subtitle = settings.get("SITESUBTITLE") or ""
+    planned = [
+        (_feed(feed_id(start, "all"), sitename, subtitle, urls, entries=entries, **common), *files)
+    ]
+    for slug, label, description in themes:
+        files = (
+            paths["THEME_FEED_ATOM"].format(slug=slug),
+            paths["THEME_FEED_RSS"].format(slug=slug),
+        )
+        page = settings.get("TAG_URL", "tag/{slug}.html").format(slug=slug)
+        urls = (f"{base}/{page}", *(f"{base}/{f}" for f in files))
+        mine = [e for e in entries if any(s == slug for s, _ in e.categories)]
+        title = f"{sitename} — {label}"
+        feed = _feed(feed_id(start, slug), title, description, urls, entries=mine, **common)
+        planned.append((feed, *files))
+    return planned
+
+
+def write_feeds(context: dict[str, Any], settings: dict[str, Any], output: Path) -> list[Path]:
+    """Write every Atom and RSS feed and the OPML list; return the files written."""
+    base = site_base(settings)
+    if urlsplit(base).scheme not in ("http", "https"):
+        logger.error("feeds: SITEURL or FEED_DOMAIN must be an absolute URL, not %r", base)
+        return []
+    articles = [a for a in context.get("articles", []) if getattr(a, "source_url", None)]
+    themes = theme_list(context.get("dossier"), articles)
+    labels = {slug: label for slug, label, _ in themes}
+    dossier = read_settings(settings)
+    zone = ZoneInfo(settings.get("TIMEZONE") or "UTC")
+    full = dossier.feed_content == "full"
+    pairs = [(make_entry(a, base, labels, zone, full), a) for a in articles]
+    state_path = dossier.cache_path / STATE_FILE
+    entries, state = apply_state(pairs, load_state(state_path))
+    save_state(state_path, state)
+    planned = build_feeds(themes, settings, entries)
+    written = []
+    for feed, atom_path, rss_path in planned:
+        written.append(_write(output / atom_path, atom_feed(feed)))
+        written.append(_write(output / rss_path, rss_feed(feed)))
+    title = f"{settings.get('SITENAME') or 'Dossier'} : les flux"
+    owner = str(settings.get("AUTHOR") or "")
+    document = opml([p[0] for p in planned], title, owner, THEMES_GROUP)
+    written.append(_write(output / feed_paths(settings)["HUB_FEED_OPML"], document))
+    logger.info("feeds: %d files, %d entries", len(written), len(entries))
+    return written
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".feed-", suffix=".tmp")
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    os.replace(tmp, path)
+    return path

@@ -1,0 +1,136 @@
+"""Jinja filters the theme uses, registered by the plugin (French, no OS locale)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
+from jinja2 import pass_context
+
+from .feeds import feed_paths, site_base
+from .picture import theme_map
+
+logger = logging.getLogger(__name__)
+
+LOCALE = "fr_FR"
+PARIS = ZoneInfo("Europe/Paris")
+# Readers know the publisher by its name, not by its host.
+SOURCE_NAMES = {"cerema.fr": "Cerema"}
+PDF_TYPE = "application/pdf"
+
+
+def date_fr(value: date | datetime | None, form: str = "long") -> str:
+    """« 16 août 2018 »: a French date with Babel, whatever the machine's locale."""
+    if value is None:
+        return ""
+    return format_date(value, format=form, locale=LOCALE)
+
+
+def datetime_fr(value: datetime | None) -> str:
+    """« 2 juin 2025 à 10:00 », in Paris time."""
+    if value is None:
+        return ""
+    return format_datetime(value, "d MMMM y 'à' HH:mm", tzinfo=PARIS, locale=LOCALE)
+
+
+def date_iso(value: date | datetime | None) -> str:
+    """The calendar date for a ``<time datetime>`` attribute (« 2018-08-16 »)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(PARIS) if value.tzinfo else value
+        return value.date().isoformat()
+    return value.isoformat()
+
+
+def filesize_fr(size: int | None) -> str:
+    """« 2,3 Mo », « 48 ko », « 512 octets »; empty when unknown."""
+    if size is None or size < 0:
+        return ""
+    if size < 1000:
+        return f"{size} octet" + ("s" if size > 1 else "")
+    if size < 1_000_000:
+        return f"{format_decimal(round(size / 1000), locale=LOCALE)} ko"
+    return f"{format_decimal(size / 1_000_000, format='#,##0.#', locale=LOCALE)} Mo"
+
+
+def number_fr(value: float, form: str = "#,##0.#") -> str:
+    """A number written the French way (« 3,2 »)."""
+    return format_decimal(value, format=form, locale=LOCALE)
+
+
+def plural_fr(count: int, singular: str, plural: str) -> str:
+    """« 1 article », « 16 articles »; French keeps 0 and 1 singular."""
+    return f"{count} {singular if abs(count) < 2 else plural}"
+
+
+def theme_index(dossier: Any) -> dict[str, Any]:
+    """Slug → Theme for the dossier's taxonomy; empty when the dossier is missing."""
+    themes = getattr(dossier, "themes", None) or ()
+    return {item.theme.slug: item.theme for item in themes}
+
+
+def theme_label(slug: str, dossier: Any) -> str:
+    """The theme's French label, or the slug itself when the taxonomy is unknown."""
+    theme = theme_index(dossier).get(str(slug))
+    return theme.label if theme else str(slug)
+
+
+def theme_slugs(tags: Iterable[Any] | None) -> str:
+    """Space-separated theme slugs of an article, for its ``data-themes`` attribute."""
+    return " ".join(str(getattr(tag, "slug", tag)) for tag in tags or ())
+
+
+def pdf_of(article: Any) -> Any:
+    """The article's first PDF attachment, or None."""
+    for attachment in getattr(article, "attachments", None) or ():
+        media = (attachment.media_type or "").split(";", 1)[0].strip().lower()
+        if media == PDF_TYPE or urlsplit(attachment.url).path.lower().endswith(".pdf"):
+            return attachment
+    return None
+
+
+def source_name(host: str | None) -> str:
+    """« Cerema » for www.cerema.fr; any other host is shown as is."""
+    host = (host or "").lower()
+    for domain, name in SOURCE_NAMES.items():
+        if host == domain or host.endswith("." + domain):
+            return name
+    return host
+
+
+def origin(url: str | None) -> str:
+    """Scheme and host of a URL (« https://www.cerema.fr »), for the security policy."""
+    parts = urlsplit(url or "")
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+@pass_context
+def feed_url(context: Any, name: str, slug: str = "") -> str:
+    """Absolute URL of a feed named by its setting (``HUB_FEED_ATOM``, ``THEME_FEED_RSS``…)."""
+    path = feed_paths(context)[name].format(slug=slug)
+    return f"{site_base(context)}/{path}"
+
+
+FILTERS: dict[str, Any] = {
+    "date_fr": date_fr,
+    "datetime_fr": datetime_fr,
+    "date_iso": date_iso,
+    "filesize_fr": filesize_fr,
+    "number_fr": number_fr,
+    "plural_fr": plural_fr,
+    "theme_index": theme_index,
+    "theme_label": theme_label,
+    "theme_slugs": theme_slugs,
+    "pdf_of": pdf_of,
+    "source_name": source_name,
+    "origin": origin,
+    "theme_map": theme_map,
+    "feed_url": feed_url,
+}

@@ -1,0 +1,377 @@
+"""Feeds on hand-made articles: formats, ids, dates, links, hostile text, lasting ``updated``."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import re
+import shutil
+import subprocess
+import threading
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from types import SimpleNamespace
+
+import feedparser
+import pytest
+from dossier.feeds import (
+    STATE_FILE,
+    content_hash,
+    entry_id,
+    feed_html,
+    load_state,
+    next_updated,
+    write_feeds,
+)
+from dossier.feedxml import rfc822, xml_text
+from dossier.model import Attachment
+from dossier.publish import ThemeCount
+from dossier.taxonomy import load_taxonomy
+from lxml import etree
+from pelican.contents import Article
+from pelican.settings import read_settings
+from pelican.urlwrappers import Category, Tag
+
+NEWSBOAT = shutil.which("newsboat")
+ROOT = Path(__file__).resolve().parent.parent
+SITEURL = "http://127.0.0.1:9"
+TAXONOMY = load_taxonomy(ROOT / "content" / "themes.toml")
+LABELS = {t.slug: t.label for t in TAXONOMY.themes}
+ATOM_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
+RSS_DATE = re.compile(
+    r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+    r" \d{4} \d{2}:\d{2}:\d{2} (GMT|[+-]\d{4})$"
+)
+A = "{http://www.w3.org/2005/Atom}"
+PDF = Attachment(
+    "https://www.cerema.fr/system/files/documents/villes intelligentes.pdf",
+    "La plaquette",
+    "application/pdf",
+    2_345_678,
+)
+FETCHED = datetime(2025, 6, 1, 8, 0, tzinfo=UTC)
+HOSTILE = "Ti\x00tre\x1b \ufffe\uffff\ud800 ]]> <b>gras</b> & « fin »\x85\u2028"
+
+
+def settings_for(cache: Path, **extra: object) -> dict:
+    """The site's settings, pointed at a temporary cache."""
+    override = {"SITEURL": SITEURL, "DOSSIER_CACHE_PATH": str(cache), **extra}
+    return read_settings(str(ROOT / "pelicanconf.py"), override=override)
+
+
+def article(settings: dict, slug: str, **meta: object) -> Article:
+    """A published dossier article as publish.make_article shapes it."""
+    content = meta.pop("content", f"<p>Texte de l’article {slug}.</p>")
+    metadata = {
+        "title": f"Article {slug}",
+        "slug": slug,
+        "date": datetime(2024, 3, 1, 9, 0, tzinfo=UTC),
+        "category": Category("dossier", settings),
+        "tags": [Tag("donnees", settings)],
+        "summary": f"Résumé de {slug}.",
+        "lang": "fr",
+        "status": "published",
+        "source_url": f"https://www.cerema.fr/fr/actualites/{slug}",
+        "canonical_url": f"https://www.cerema.fr/fr/actualites/{slug}",
+        "published": datetime(2024, 3, 1, 9, 0, tzinfo=UTC),
+        "updated": None,
+        "fetched_at": FETCHED,
+        "plaquette": False,
+        "attachments": [],
+        "source_author": None,
+        **meta,
+    }
+    return Article(content, metadata=metadata, settings=settings, context={})
+
+
+def hub() -> SimpleNamespace:
+    """What feeds read of the hub context: the taxonomy's themes (counts unused)."""
+    return SimpleNamespace(themes=tuple(ThemeCount(t, 0) for t in TAXONOMY.themes))
+
+
+def sample(settings: dict, fetched_at: datetime = FETCHED, capteurs: str = "") -> list[Article]:
+    """A plaquette with its PDF, an article with two themes, a hostile one."""
+    text = {"content": capteurs} if capteurs else {}
+    return [
+        article(
+            settings,
+            "plaquette",
+            title="Villes intelligentes : tous concernés",
+            plaquette=True,
+            attachments=[PDF],
+            tags=[Tag("territoires", settings), Tag("methode", settings)],
+            source_author="Cerema",
+            content='<p>Voir <a href="/fr/dossier">le dossier</a> <img src="img/a.png"></p>',
+            canonical_url="http://cerema.fr/fr/node/4279/",
+            fetched_at=fetched_at,
+        ),
+        article(
+            settings,
+            "capteurs",
+            tags=[Tag("donnees", settings), Tag("libertes", settings)],
+            published=datetime(2024, 5, 2, 10, 30, tzinfo=UTC),
+            updated=datetime(2024, 6, 3, 11, 0, tzinfo=UTC),
+            fetched_at=fetched_at,
+            **text,
+        ),
+        article(
+            settings,
+            "hostile",
+            title=HOSTILE,
+            summary=HOSTILE,
+            published=datetime(2024, 4, 1, 12, 0, tzinfo=UTC),
+            source_author="Anne\x0b Auteur",
+            content=f'<p onclick="x()">{HOSTILE}</p><script>alert(1)</script>'
+            '<a href="javascript:alert(2)">lien</a>',
+            fetched_at=fetched_at,
+        ),
+    ]
+
+
+def build(tmp: Path, articles: list[Article] | None = None, **extra: object) -> dict[str, bytes]:
+    """Write the feeds of the sample (or given) articles; return every file's bytes."""
+    settings = settings_for(tmp / "cache", **extra)
+    context = {"articles": articles or sample(settings), "dossier": hub()}
+    written = write_feeds(context, settings, tmp / "out")
+    return {str(p.relative_to(tmp / "out")): p.read_bytes() for p in written}
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> dict[str, bytes]:
+    return build(tmp_path)
+
+
+def test_every_feed_of_the_contract_is_written(files: dict[str, bytes]) -> None:
+    expected = {"feeds/all.atom.xml", "feeds/all.rss.xml", "feeds/dossier.opml"}
+    for slug in LABELS:
+        expected |= {f"feeds/themes/{slug}.atom.xml", f"feeds/themes/{slug}.rss.xml"}
+    assert set(files) == expected and len(files) == 27
+
+
+def test_every_feed_parses_cleanly_with_unique_ids(files: dict[str, bytes]) -> None:
+    counts = {}
+    for name, data in files.items():
+        if name.endswith(".xml"):
+            feed = feedparser.parse(data)
+            assert feed.bozo == 0, (name, feed.get("bozo_exception"))
+            ids = [e.id for e in feed.entries]
+            assert len(set(ids)) == len(ids) and all(i.startswith("urn:uuid:") for i in ids)
+            counts[name] = len(ids)
+    assert counts["feeds/all.atom.xml"] == counts["feeds/all.rss.xml"] == 3
+    assert counts["feeds/themes/donnees.atom.xml"] == 2  # capteurs and hostile
+    assert counts["feeds/themes/methode.rss.xml"] == 1
+    assert counts["feeds/themes/mobilite.atom.xml"] == 0  # empty but valid
+
+
+def test_dates_have_the_format_each_spec_requires(files: dict[str, bytes]) -> None:
+    for name, data in files.items():
+        root = etree.fromstring(data)
+        if name.endswith(".atom.xml"):
+            dates = [e.text for e in root.iter(f"{A}updated", f"{A}published")]
+            assert dates and all(ATOM_DATE.match(d) for d in dates), (name, dates)
+        elif name.endswith(".rss.xml"):
+            dates = [e.text for e in root.iter("pubDate", "lastBuildDate")]
+            assert dates and all(RSS_DATE.match(d) for d in dates), (name, dates)
+
+
+def test_every_link_is_absolute(files: dict[str, bytes]) -> None:
+    for name, data in files.items():
+        root = etree.fromstring(data)
+        urls = [e.text for e in root.iter("link", "{*}link") if e.text and e.text.strip()]
+        for attr in ("href", "url", "xmlUrl", "htmlUrl"):
+            urls += [e.get(attr) for e in root.iter() if e.get(attr) is not None]
+        assert urls and all(re.match(r"^https?://[^/\s]+/", u) for u in urls), (name, urls)
+        assert not any(" " in u for u in urls)
+
+
+def test_atom_entry_carries_everything(files: dict[str, bytes]) -> None:
+    feed = feedparser.parse(files["feeds/all.atom.xml"])
+    assert feed.feed.language == "fr" and feed.feed.updated == "2024-06-03T11:00:00Z"
+    assert [e.link.rsplit("/", 2)[1] for e in feed.entries] == ["capteurs", "hostile", "plaquette"]
+    plaquette = feed.entries[2]
+    assert plaquette.id == entry_id("https://www.cerema.fr/fr/node/4279")
+    assert plaquette.author == "Cerema"
+    assert [(t.term, t.label) for t in plaquette.tags] == [
+        ("territoires", LABELS["territoires"]),
+        ("methode", LABELS["methode"]),
+    ]
+    links = {link.rel: link.href for link in plaquette.links}
+    assert links["alternate"] == f"{SITEURL}/articles/plaquette/"
+    assert links["related"] == "http://cerema.fr/fr/node/4279/"
+    enclosure = plaquette.enclosures[0]
+    assert enclosure.href.endswith("/villes%20intelligentes.pdf")
+    assert (enclosure.type, enclosure.length) == ("application/pdf", "2345678")
+    assert plaquette.summary == "Résumé de plaquette."
+    assert 'href="http://cerema.fr/fr/dossier"' in plaquette.content[0].value
+    assert 'src="http://cerema.fr/fr/node/4279/img/a.png"' in plaquette.content[0].value
+
+
+def test_rss_item_carries_everything(files: dict[str, bytes]) -> None:
+    feed = feedparser.parse(files["feeds/all.rss.xml"])
+    capteurs, plaquette = feed.entries[0], feed.entries[2]
+    assert capteurs.published == "Thu, 02 May 2024 10:30:00 GMT"
+    assert [t.term for t in capteurs.tags] == [LABELS["donnees"], LABELS["libertes"]]
+    assert capteurs.content[0].value == "<p>Texte de l’article capteurs.</p>"
+    assert plaquette.author == "Cerema"
+    assert plaquette.enclosures[0].length == "2345678"
+    assert plaquette.link == f"{SITEURL}/articles/plaquette/"
+    related = [link.href for link in plaquette.links if link.rel == "related"]
+    assert related == ["http://cerema.fr/fr/node/4279/"]
+
+
+def test_hostile_text_never_breaks_a_feed(files: dict[str, bytes]) -> None:
+    clean = xml_text(HOSTILE).strip()
+    assert clean == "Titre  ]]> <b>gras</b> & « fin »\u2028".strip()
+    for name in ("feeds/all.atom.xml", "feeds/all.rss.xml"):
+        etree.fromstring(files[name])  # strict XML parser: raises on any illegal character
+        hostile = feedparser.parse(files[name]).entries[1]
+        assert hostile.title == clean
+        assert "<script" not in files[name].decode() and "javascript:" not in files[name].decode()
+        assert "onclick" not in hostile.content[0].value
+        assert hostile.author == "Anne Auteur"
+
+
+def test_opml_lists_every_atom_feed(files: dict[str, bytes]) -> None:
+    root = etree.fromstring(files["feeds/dossier.opml"])
+    assert root.get("version") == "2.0"
+    assert root.findtext("head/dateModified") == "Mon, 03 Jun 2024 11:00:00 GMT"
+    assert root.find("head/dateCreated") is None
+    urls = [o.get("xmlUrl") for o in root.iter("outline") if o.get("xmlUrl")]
+    assert urls == [f"{SITEURL}/feeds/all.atom.xml"] + [
+        f"{SITEURL}/feeds/themes/{slug}.atom.xml" for slug in LABELS
+    ]
+    assert {o.get("type") for o in root.iter("outline") if o.get("xmlUrl")} == {"rss"}
+    texts = [(o.get("text"), (o.text or "").strip()) for o in root.iter("outline")]
+    assert texts[:3] == [
+        ("Villes et territoires intelligents", ""),
+        ("Thèmes du dossier", ""),
+        (f"Villes et territoires intelligents — {LABELS['participation']}", ""),
+    ]
+    assert len(texts) == 14
+
+
+def test_two_builds_give_the_same_bytes(tmp_path: Path, files: dict[str, bytes]) -> None:
+    assert build(tmp_path / "again") == files
+    second = build(tmp_path / "again")
+    assert second == files
+    assert b"2025" not in files["feeds/all.atom.xml"]  # no fetch or build time leaks
+
+
+def test_updated_moves_only_when_the_content_changes(tmp_path: Path) -> None:
+    settings = settings_for(tmp_path / "cache")
+    build(tmp_path, sample(settings))
+    later = datetime(2025, 7, 14, 6, 0, tzinfo=UTC)
+    files = build(tmp_path, sample(settings, later, capteurs="<p>Texte révisé.</p>"))
+    feed = feedparser.parse(files["feeds/all.atom.xml"])
+    assert {e.title: e.updated for e in feed.entries if "hostile" not in e.link} == {
+        "Article capteurs": "2025-07-14T06:00:00Z",
+        "Villes intelligentes : tous concernés": "2024-03-01T09:00:00Z",
+    }
+    assert feed.feed.updated == "2025-07-14T06:00:00Z"
+    state = load_state(tmp_path / "cache" / STATE_FILE)
+    assert state[entry_id("https://www.cerema.fr/fr/actualites/capteurs")] == {
+        "hash": content_hash("Article capteurs", "<p>Texte révisé.</p>"),
+        "updated": "2025-07-14T06:00:00Z",
+    }
+    again = datetime(2025, 8, 1, tzinfo=UTC)  # same content, fetched later: nothing moves
+    assert build(tmp_path, sample(settings, again, capteurs="<p>Texte révisé.</p>")) == files
+
+
+def test_summary_mode_leaves_the_full_text_out(tmp_path: Path) -> None:
+    files = build(tmp_path, DOSSIER_FEED_CONTENT="summary")
+    atom = etree.fromstring(files["feeds/all.atom.xml"])
+    assert list(atom.iter(f"{A}content")) == []
+    assert next(s.text for s in atom.iter(f"{A}summary")) == "Résumé de capteurs."
+    rss = files["feeds/all.rss.xml"].decode()
+    assert "content:encoded" not in rss and "Texte de l’article" not in rss
+
+
+def test_without_an_absolute_siteurl_nothing_is_written(tmp_path: Path, caplog) -> None:
+    settings = settings_for(tmp_path / "cache", SITEURL="")
+    assert write_feeds({"articles": [], "dossier": hub()}, settings, tmp_path / "out") == []
+    assert "must be an absolute URL" in caplog.text
+
+
+def test_ids_ignore_scheme_host_prefix_slash_and_tracking() -> None:
+    same = {
+        entry_id(u)
+        for u in (
+            "https://www.cerema.fr/fr/actualites/x",
+            "http://cerema.fr/fr/actualites/x/",
+            "https://www.cerema.fr/fr/actualites/x#haut",
+            "https://www.cerema.fr/fr/actualites/x?utm_source=lettre",
+        )
+    }
+    assert same == {f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'cerema.fr/fr/actualites/x')}"}
+    assert entry_id("https://www.cerema.fr/fr/actualites/y") not in same
+
+
+def test_feed_html_sanitises_and_absolutises() -> None:
+    html = '<p style="x">a<script>b()</script></p><a href="../doc.pdf">d</a><img src="//c/i.png">'
+    assert feed_html(html, "https://www.cerema.fr/fr/actualites/x") == (
+        '<p>a</p><a href="https://www.cerema.fr/fr/doc.pdf" rel="noopener noreferrer">d</a>'
+        '<img src="https://c/i.png">'
+    )
+
+
+def test_next_updated() -> None:
+    initial = datetime(2024, 1, 1, tzinfo=UTC)
+    fetched = datetime(2025, 1, 1, tzinfo=UTC)
+    stored = {"hash": "h1", "updated": "2024-06-01T00:00:00Z"}
+    assert next_updated("h1", initial, fetched, None) == initial
+    assert next_updated("h1", initial, fetched, stored) == datetime(2024, 6, 1, tzinfo=UTC)
+    assert next_updated("h2", initial, fetched, stored) == fetched
+    old_fetch = datetime(2023, 1, 1, tzinfo=UTC)  # never goes back in time
+    assert next_updated("h2", initial, old_fetch, stored) == datetime(2024, 6, 1, tzinfo=UTC)
+    assert next_updated("h2", initial, fetched, {"updated": "garbage"}) == initial
+
+
+def test_rfc822_ignores_the_locale() -> None:
+    assert rfc822(datetime(2024, 12, 25, 23, 5, tzinfo=UTC)) == "Wed, 25 Dec 2024 23:05:00 GMT"
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        """Serve silently."""
+
+
+@contextlib.contextmanager
+def serve(directory: Path) -> Iterator[str]:
+    """Serve a folder on 127.0.0.1 from a background thread; yield its base URL."""
+    handler = functools.partial(_Quiet, directory=str(directory))
+    with ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{server.server_address[1]}"
+        finally:
+            server.shutdown()
+
+
+def newsboat_unread(url: str, home: Path) -> int:
+    """Let newsboat fetch one feed into a fresh cache; return the unread count it prints."""
+    home.mkdir(parents=True)
+    (home / "urls").write_text(url + "\n", encoding="utf-8")
+    (home / "config").write_text("", encoding="utf-8")
+    command = [NEWSBOAT, "-u", "urls", "-c", "cache.db", "-C", "config", "-x", "reload"]
+    env = {"HOME": str(home), "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
+    result = subprocess.run(
+        [*command, "print-unread"], cwd=home, env=env, capture_output=True, text=True, timeout=60
+    )
+    found = re.search(r"^(\d+) unread articles?$", result.stdout, re.MULTILINE)
+    assert result.returncode == 0 and found, (url, result.stdout, result.stderr)
+    return int(found.group(1))
+
+
+@pytest.mark.newsboat
+@pytest.mark.skipif(NEWSBOAT is None, reason="newsboat is not installed (apt-get install newsboat)")
+def test_newsboat_reads_the_hostile_sample(tmp_path: Path) -> None:
+    build(tmp_path)
+    expected = {"all.atom.xml": 3, "all.rss.xml": 3, "themes/donnees.rss.xml": 2}
+    expected |= {"themes/methode.atom.xml": 1, "themes/mobilite.atom.xml": 0}
+    with serve(tmp_path / "out" / "feeds") as url:
+        seen = {n: newsboat_unread(f"{url}/{n}", tmp_path / n.replace("/", "_")) for n in expected}
+    assert seen == expected

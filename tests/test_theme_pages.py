@@ -1,0 +1,231 @@
+"""Theme templates on a small synthetic dossier: what each page shows, exactly.
+
+The pipeline is replaced by a hand-made ``DossierResult`` (a plaquette with its
+PDF, a stale copy, a hand-corrected theme, a title with markup characters), so
+every case the templates handle is present whatever the sample mirror holds.
+Pelican itself runs for real, into a temporary folder.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from dossier import glue
+from dossier.filters import filesize_fr
+from dossier.model import Attachment, Cleaned, DossierInfo, Entry, Fetched, ThemeMatch
+from dossier.pipeline import DossierResult
+from dossier.themes import cooccurrence, load_taxonomy
+from pelican import Pelican
+from pelican.settings import read_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SITEURL = "http://127.0.0.1:9"
+SOURCE = "https://www.cerema.fr/fr/actualites/"
+FETCHED = datetime(2025, 6, 2, 8, 0, tzinfo=UTC)
+PDF = Attachment(SOURCE + "plaquette.pdf", "La plaquette", "application/pdf", 2_345_678)
+
+# (slug, title, published, themes, extra) — extra: plaquette / stale / corrected
+SAMPLE = (
+    ("plaquette", "Villes intelligentes : tous concernés", (2024, 3, 5), ("methode", "donnees")),
+    ("eclairage", "Éclairer mieux en dépensant moins", (2024, 5, 1), ("reseaux", "frugalite")),
+    ("donnees-ouvertes", "Données & territoires : <le> guide", (2023, 9, 12), ("donnees",)),
+    (
+        "concertation",
+        "Concerter les habitants en ligne",
+        (2023, 1, 20),
+        ("participation", "donnees", "methode"),
+    ),
+    ("petite-commune", "Une petite commune se lance", (2022, 8, 16), ("territoires", "donnees")),
+)
+
+
+def _entry(slug: str, title: str, day: tuple[int, int, int], themes: tuple[str, ...]) -> Entry:
+    url = f"{SOURCE}{slug}"
+    stale = slug == "concertation"
+    fetched = Fetched(
+        url,
+        url,
+        "stale" if stale else "fetched",
+        200,
+        text="<html></html>",
+        reason="HTTP 503" if stale else "",
+        fetched_at=FETCHED,
+    )
+    cleaned = Cleaned(
+        title=title,
+        html=f"<p>Le texte de l’article {slug}.</p>",
+        text=f"texte {slug}",
+        summary=f"Résumé de {slug}, en une phrase.",
+        published=datetime(*day, 9, 0, tzinfo=UTC),
+        updated=datetime(2025, 1, 10, tzinfo=UTC) if slug == "eclairage" else None,
+        canonical_url=url,
+        attachments=(PDF,) if slug == "plaquette" else (),
+    )
+    matches = tuple(ThemeMatch(t, 2.5, ("donnée", "open data")) for t in themes)
+    if slug == "petite-commune":  # a hand correction added « territoires »
+        matches = (ThemeMatch("territoires", 0.0, (), corrected=True), *matches[1:])
+    return Entry(url, fetched, cleaned, matches, plaquette=slug == "plaquette")
+
+
+def sample_result(empty: bool = False) -> DossierResult:
+    """A small dossier with every case the templates handle (or none fetched)."""
+    taxonomy = load_taxonomy(ROOT / "content" / "themes.toml")
+    info = DossierInfo("Dossier - Villes et territoires intelligents", SOURCE + "dossier", None, 5)
+    if empty:
+        failed = Fetched(SOURCE + "plaquette", SOURCE + "plaquette", "failed", reason="timeout")
+        return DossierResult(info, [Entry(failed.url, failed, None)], taxonomy, [failed], ["x"])
+    entries = [_entry(*row) for row in SAMPLE]
+    urls = [e.source_url for e in entries]
+    entries = [
+        Entry(e.source_url, e.fetched, e.cleaned, e.themes, e.plaquette, tuple(urls[i + 1 : i + 3]))
+        for i, e in enumerate(entries)
+    ]
+    matrix = cooccurrence([[m.slug for m in e.themes] for e in entries], taxonomy.slugs)
+    return DossierResult(info, entries, taxonomy, [], [], matrix)
+
+
+def build_sample(output: Path, monkeypatch: pytest.MonkeyPatch, empty: bool = False) -> Path:
+    """Run Pelican on the sample dossier into ``output``."""
+    monkeypatch.setattr(glue, "build_dossier", lambda settings: sample_result(empty))
+    override = {
+        "OUTPUT_PATH": str(output),
+        "DOSSIER_PROGRESS": False,
+        "DOSSIER_CACHE_PATH": str(output.parent / "cache"),
+        "SITEURL": SITEURL,
+        "FEED_DOMAIN": SITEURL,
+    }
+    Pelican(read_settings(str(ROOT / "pelicanconf.py"), override=override)).run()
+    return output
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        return build_sample(tmp_path_factory.mktemp("theme") / "out", monkeypatch)
+
+
+def page(site: Path, relative: str) -> str:
+    return (site / relative / "index.html").read_text(encoding="utf-8")
+
+
+def card_titles(html: str) -> list[str]:
+    return re.findall(r'<article class="card"[^>]*>\s*<h[23]><a [^>]*>([^<]*)</a>', html)
+
+
+def test_hub_shows_counts_lead_and_cards_newest_first(site: Path) -> None:
+    hub = page(site, "")
+    assert '<html lang="fr">' in hub
+    assert "<h1>Dossier - Villes et territoires intelligents</h1>" in hub
+    assert "5 articles annoncés, 5 publiés · dernière récupération le 2 juin 2025 à 10:00" in hub
+    assert card_titles(hub) == [
+        "Éclairer mieux en dépensant moins",
+        "Données &amp; territoires : &lt;le&gt; guide",
+        "Concerter les habitants en ligne",
+        "Une petite commune se lance",
+    ]
+    assert '<time datetime="2022-08-16">16 août 2022</time> · Cerema' in hub
+
+
+def test_hub_lead_offers_the_pdf_with_its_size(site: Path) -> None:
+    hub = page(site, "")
+    lead = hub.split('<article class="card lead"', 1)[1].split("</article>", 1)[0]
+    assert "Villes intelligentes : tous concernés" in lead
+    assert f'<a class="button" href="{PDF.url}">Télécharger la plaquette' in lead
+    assert "(PDF, 2,3 Mo)" in lead
+    assert f'href="{SOURCE}plaquette">Lire sur le site d’origine</a>' in lead
+
+
+def test_chips_link_to_theme_pages_with_labels_and_counts(site: Path) -> None:
+    hub = page(site, "")
+    assert (
+        f'<a class="chip" href="{SITEURL}/themes/donnees/" data-theme="donnees">'
+        'Valorisation des données <span class="count">4</span></a>'
+    ) in hub
+    assert 'data-themes="territoires donnees"' in hub
+    assert f'<script src="{SITEURL}/theme/js/filtres.js" defer></script>' in hub
+
+
+def test_theme_page_lists_its_articles_and_feeds(site: Path) -> None:
+    html = page(site, "themes/donnees")
+    assert "<h1>Valorisation des données</h1>" in html
+    assert "4 articles sur ce thème" in html
+    assert card_titles(html) == [
+        "Villes intelligentes : tous concernés",
+        "Données &amp; territoires : &lt;le&gt; guide",
+        "Concerter les habitants en ligne",
+        "Une petite commune se lance",
+    ]
+    for kind, ext in (("atom+xml", "atom.xml"), ("rss+xml", "rss.xml")):
+        href = f"{SITEURL}/feeds/themes/donnees.{ext}"
+        assert f'<link rel="alternate" type="application/{kind}"' in html
+        assert f'href="{href}"' in html
+
+
+def test_article_page_source_block_and_canonical(site: Path) -> None:
+    html = page(site, "articles/eclairage")
+    assert f'<link rel="canonical" href="{SOURCE}eclairage">' in html
+    assert '<h2 id="source-titre">Source : Cerema</h2>' in html
+    assert '<dt>Publié le</dt><dd><time datetime="2024-05-01">1 mai 2024</time></dd>' in html
+    assert '<dt>Mis à jour le</dt><dd><time datetime="2025-01-10">10 janvier 2025</time>' in html
+    assert "<dt>Copie récupérée le</dt><dd>2 juin 2025 à 10:00</dd>" in html
+    assert "copie-ancienne" not in html
+
+
+def test_article_page_explains_its_themes(site: Path) -> None:
+    html = page(site, "articles/petite-commune")
+    assert "Mots trouvés dans le texte : « donnée », « open data ». Score : 2,5." in html
+    assert "<strong>Ajouté à la main</strong>" in html
+    assert html.count("Pourquoi ce thème ?") == 2
+
+
+def test_stale_copy_says_so(site: Path) -> None:
+    html = page(site, "articles/concertation")
+    assert '<p class="notice" id="copie-ancienne"><strong>Copie non actualisée.</strong>' in html
+    assert "n’a pas pu être relu (HTTP 503)" in html
+    assert "(non actualisée)</dd>" in html
+
+
+def test_related_and_neighbours(site: Path) -> None:
+    html = page(site, "articles/eclairage")
+    aussi = html.split('<h2 id="aussi">À lire aussi</h2>', 1)[1].split("</section>", 1)[0]
+    assert re.findall(r"<a href=\"[^\"]+\">([^<]+)</a>", aussi) == [
+        "Données &amp; territoires : &lt;le&gt; guide",
+        "Concerter les habitants en ligne",
+    ]
+    assert 'rel="prev"' not in html  # the newest article
+    assert f'<a rel="next" href="{SITEURL}/articles/plaquette/">' in html
+    older = page(site, "articles/plaquette")
+    assert f'<a rel="prev" href="{SITEURL}/articles/eclairage/">' in older
+    assert f'<a rel="next" href="{SITEURL}/articles/donnees-ouvertes/">' in older
+
+
+def test_theme_map_has_title_description_and_table(site: Path) -> None:
+    hub = page(site, "")
+    assert '<svg class="carte"' in hub and 'aria-labelledby="carte-titre carte-desc"' in hub
+    assert (
+        "Le couple le plus fréquent : « Valorisation des données » et "
+        "« Méthode et innovation organisationnelle » (2 articles)." in hub
+    )
+    row = hub.split('<th scope="row">5. Valorisation des données</th>', 1)[1]
+    assert row.startswith(
+        "<td>4</td><td>Méthode et innovation organisationnelle (2), "
+        "Participation des habitants (1), Du village à la métropole (1)</td>"
+    )
+
+
+def test_failed_dossier_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = build_sample(tmp_path / "out", monkeypatch, empty=True)
+    hub = (out / "index.html").read_text(encoding="utf-8")
+    assert '<h2 id="echec">Le dossier n’a pas pu être récupéré</h2>' in hub
+    assert "filtres.js" not in hub
+
+
+@pytest.mark.parametrize(
+    ("size", "text"),
+    [(None, ""), (1, "1 octet"), (512, "512 octets"), (48_200, "48 ko"), (2_345_678, "2,3 Mo")],
+)
+def test_filesize_fr(size: int | None, text: str) -> None:
+    assert filesize_fr(size) == text

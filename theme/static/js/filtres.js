@@ -1,0 +1,142 @@
+// Topic filter for the hub. Without this script every chip is a link to its theme
+// page; with it the chips become toggle buttons that filter the articles in place.
+// State lives in the URL (?theme=donnees,participation&mode=tous) so a filtered
+// view can be shared, reloaded and walked back with the browser's history.
+//
+// Counts on the chips: in the default mode (articles carrying ANY selected theme)
+// a chip shows how many articles carry its theme; in « tous ces thèmes » mode it
+// shows how many articles would remain if that theme were selected too.
+(function () {
+  "use strict";
+  var root = document.getElementById("filtres");
+  if (!root || !window.history || !history.pushState || !window.URLSearchParams) return;
+
+  var items = Array.prototype.slice.call(document.querySelectorAll("main [data-themes]"));
+  var itemThemes = items.map(function (el) { return el.getAttribute("data-themes").split(" ").filter(Boolean); });
+  var order = [];
+  var labels = {};
+  var status = document.getElementById("filtre-etat");
+  var allSwitch = document.getElementById("filtre-tous");
+  var empty = document.getElementById("filtre-vide");
+  var state = { themes: [], all: false };
+
+  // Turn every chip link into a toggle button carrying the same theme.
+  Array.prototype.forEach.call(document.querySelectorAll("main a.chip[data-theme]"), function (link) {
+    var slug = link.getAttribute("data-theme");
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "chip";
+    button.setAttribute("data-theme", slug);
+    button.setAttribute("aria-pressed", "false");
+    while (link.firstChild) button.appendChild(link.firstChild);
+    link.parentNode.replaceChild(button, link);
+    if (!(slug in labels)) {
+      order.push(slug);
+      labels[slug] = button.firstChild.textContent.trim();
+    }
+  });
+  var buttons = Array.prototype.slice.call(root.querySelectorAll("button.chip"));
+  var allButtons = Array.prototype.slice.call(document.querySelectorAll("main button.chip"));
+
+  function readUrl() {
+    var params = new URLSearchParams(location.search);
+    var wanted = (params.get("theme") || "").split(",");
+    state.themes = order.filter(function (slug) { return wanted.indexOf(slug) >= 0; });
+    state.all = params.get("mode") === "tous";
+  }
+
+  function writeUrl() {
+    var kept = location.search.replace(/^\?/, "").split("&").filter(function (part) {
+      return part && !/^(theme|mode)=/.test(part);
+    });
+    if (state.themes.length) kept.push("theme=" + state.themes.join(","));
+    if (state.all) kept.push("mode=tous");
+    var url = location.pathname + (kept.length ? "?" + kept.join("&") : "") + location.hash;
+    if (url !== location.pathname + location.search + location.hash) history.pushState(null, "", url);
+  }
+
+  function matches(themes, selected, all) {
+    if (!selected.length) return true;
+    var has = function (slug) { return themes.indexOf(slug) >= 0; };
+    return all ? selected.every(has) : selected.some(has);
+  }
+
+  function countFor(slug) {
+    var selected = state.all ? state.themes.concat([slug]) : [slug];
+    return itemThemes.filter(function (themes) { return matches(themes, selected, true); }).length;
+  }
+
+  function quoted(slugs, joiner) {
+    var names = slugs.map(function (slug) { return "« " + labels[slug] + " »"; });
+    return names.length > 1 ? names.slice(0, -1).join(", ") + " " + joiner + " " + names[names.length - 1] : names[0];
+  }
+
+  function describe(shown) {
+    var total = items.length;
+    var noun = function (n) { return n + (n > 1 ? " articles" : " article"); };
+    if (!state.themes.length) return noun(total) + ", tous affichés.";
+    var which = state.all && state.themes.length > 1
+      ? "qui portent à la fois " + quoted(state.themes, "et")
+      : "sur " + quoted(state.themes, "ou");
+    if (!shown) return "Aucun article sur " + total + " " + which + ".";
+    return noun(shown) + " sur " + total + " " + which + ".";
+  }
+
+  function render() {
+    var shown = 0;
+    items.forEach(function (el, i) {
+      var visible = matches(itemThemes[i], state.themes, state.all);
+      el.hidden = !visible;
+      if (visible) shown += 1;
+    });
+    allButtons.forEach(function (button) {
+      var on = state.themes.indexOf(button.getAttribute("data-theme")) >= 0;
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+    });
+    buttons.forEach(function (button) {
+      var n = countFor(button.getAttribute("data-theme"));
+      var count = button.querySelector(".count");
+      if (count) count.textContent = String(n);
+      button.classList.toggle("empty", n === 0);
+    });
+    allSwitch.checked = state.all;
+    empty.hidden = shown > 0;
+    status.textContent = describe(shown);
+    var active = document.activeElement;
+    if (active && active !== document.body && active.closest("[hidden]")) {
+      var slug = active.getAttribute("data-theme");
+      var target = slug && root.querySelector('button.chip[data-theme="' + slug + '"]');
+      (target || status).focus();
+    }
+  }
+
+  function update(change) {
+    change();
+    writeUrl();
+    render();
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("main button.chip") : null;
+    if (button) {
+      var slug = button.getAttribute("data-theme");
+      update(function () {
+        var at = state.themes.indexOf(slug);
+        var next = at >= 0 ? state.themes.filter(function (s) { return s !== slug; }) : state.themes.concat([slug]);
+        state.themes = order.filter(function (s) { return next.indexOf(s) >= 0; });
+      });
+    } else if (event.target.closest && event.target.closest("#filtre-reset, [data-reset]")) {
+      update(function () { state.themes = []; state.all = false; });
+    }
+  });
+  allSwitch.addEventListener("change", function () {
+    update(function () { state.all = allSwitch.checked; });
+  });
+  window.addEventListener("popstate", function () { readUrl(); render(); });
+
+  root.querySelector(".tools").hidden = false;
+  document.getElementById("filtres-aide").textContent =
+    "Choisissez un ou plusieurs thèmes : les articles se filtrent sur place.";
+  readUrl();
+  render();
+})();
