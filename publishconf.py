@@ -9,7 +9,6 @@ sys.path.append(os.curdir)
 from pelicanconf import *  # noqa: F403
 
 SITEURL = "https://dossier-hub.github.io/villes-intelligentes"
-FEED_DOMAIN = SITEURL
 RELATIVE_URLS = False
 DELETE_OUTPUT_DIRECTORY = True
 DOSSIER_STRICT = False

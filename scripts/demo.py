@@ -35,7 +35,6 @@ def pelican_command(base_url: str, cache: str, output: str, siteurl: str) -> lis
         'DOSSIER_ALLOWED_HOSTS=["127.0.0.1"]',
         f'DOSSIER_CACHE_PATH="{cache}"',
         f'SITEURL="{siteurl}"',
-        f'FEED_DOMAIN="{siteurl}"',
     ]
 
 

@@ -31,7 +31,6 @@ def build(output: Path, cache: Path, start_url: str, **extra: object) -> None:
         "DOSSIER_CACHE_PATH": str(cache),
         "DOSSIER_PROGRESS": False,
         "SITEURL": SITEURL,
-        "FEED_DOMAIN": SITEURL,
         **extra,
     }
     settings = read_settings(str(ROOT / "pelicanconf.py"), override=override)

@@ -97,7 +97,7 @@ def _aware(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
 def _enclosures(attachments: Iterable[Any]) -> tuple[Enclosure, ...]:
     found = []
     for item in attachments:
-        media_type = item.media_type or mimetypes.guess_type(urlsplit(item.url).path)[0]
+        media_type = xml_text(item.media_type) or mimetypes.guess_type(urlsplit(item.url).path)[0]
         size = item.size if item.size and item.size > 0 else None
         found.append(Enclosure(uri(item.url), media_type or "application/octet-stream", size))
     return tuple(sorted(found, key=lambda e: e.media_type != "application/pdf"))
