@@ -20,6 +20,7 @@ import time
 import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import UTC
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import MappingProxyType, TracebackType
@@ -127,6 +128,8 @@ def resolve_file(root: Path, url_path: str, query: str) -> Path | None:
         candidate = root.joinpath(*segments)
     else:
         page = parse_qs(query).get("page", ["0"])[0]
+        if not page.isdigit():
+            return None
         suffix = "" if page == "0" else f"@page={page}"
         candidate = root.joinpath(*segments[:-1], f"{segments[-1]}{suffix}.html")
     return candidate if candidate.is_file() else None
@@ -150,6 +153,8 @@ def is_not_modified(request_headers: dict[str, str], etag: str, last_modified: s
         since = email.utils.parsedate_to_datetime(if_modified_since)
     except (TypeError, ValueError):
         return False
+    if since.tzinfo is None:  # "-0000" parses to a naive datetime
+        since = since.replace(tzinfo=UTC)
     return email.utils.parsedate_to_datetime(last_modified) <= since
 
 

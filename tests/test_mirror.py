@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import http.client
+import importlib.util
 import subprocess
 import sys
 import tomllib
@@ -14,7 +15,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from mirror import DEFAULT_LAST_MODIFIED, SITE_ROOT, MirrorServer
+from mirror import DEFAULT_LAST_MODIFIED, SITE_ROOT, MirrorServer, is_not_modified
 
 EXPECTED = tomllib.loads((SITE_ROOT / "expected.toml").read_text(encoding="utf-8"))
 ARTICLES = EXPECTED["articles"]
@@ -118,6 +119,7 @@ def test_page_query_selects_the_page_file(server: MirrorServer) -> None:
     )
     assert fetch(server, listing + "?page=0")[2] == fetch(server, listing)[2]
     assert fetch(server, listing + "?page=9")[0] == 404
+    assert fetch(server, listing + "?page=../../../../index")[0] == 404
 
 
 def test_trailing_slash_serves_the_same_page(server: MirrorServer) -> None:
@@ -149,6 +151,23 @@ def test_if_modified_since_gives_304_without_body(server: MirrorServer) -> None:
     assert (status, body) == (304, b"")
     older = "Sun, 01 Jun 2025 08:00:00 GMT"
     assert fetch(server, path, If_Modified_Since=older)[0] == 200
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        ({"if-none-match": 'W/"abc"'}, True),
+        ({"if-none-match": '"other", "abc"'}, True),
+        ({"if-none-match": "*"}, True),
+        ({"if-none-match": '"other"', "if-modified-since": DEFAULT_LAST_MODIFIED}, False),
+        ({"if-modified-since": "Mon, 02 Jun 2025 08:00:00 -0000"}, True),
+        ({"if-modified-since": "Mon, 02 Jun 2025 07:59:59 GMT"}, False),
+        ({"if-modified-since": "not a date"}, False),
+        ({}, False),
+    ],
+)
+def test_conditional_headers(headers: dict[str, str], expected: bool) -> None:
+    assert is_not_modified(headers, '"abc"', DEFAULT_LAST_MODIFIED) is expected
 
 
 def test_last_modified_can_be_set_per_path(server: MirrorServer) -> None:
@@ -351,3 +370,18 @@ def test_hostile_page_carries_every_forbidden_pattern() -> None:
     body = raw[raw.index("field--name-body") : raw.index("share-links")]
     for pattern in hostile["forbidden"]:
         assert pattern in body, pattern
+
+
+def test_encoded_pages_match_their_sources() -> None:
+    spec = importlib.util.spec_from_file_location("make_encoded", SITE_ROOT / "_make_encoded.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.PAGES == {
+        "mobilite-rurale-transport-a-la-demande": "latin-1",
+        "sobriete-numerique-territoires-frugaux": "cp1252",
+    }
+    for name, encoding in module.PAGES.items():
+        source = (SITE_ROOT / "_encoded" / f"{name}.html").read_text(encoding="utf-8")
+        served = (SITE_ROOT / "fr" / "actualites" / f"{name}.html").read_bytes()
+        assert served == source.encode(encoding), name
