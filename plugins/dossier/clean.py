@@ -45,7 +45,7 @@ def _shipped_rules() -> RuleSet:
 
 def clean(html: str, url: str, rules: RuleSet | None = None) -> Cleaned:
     """Extract, rewrite and sanitise the article of ``html`` fetched from ``url``."""
-    rule = (rules or _shipped_rules()).for_url(url)
+    rule = (_shipped_rules() if rules is None else rules).for_url(url)
     root = parse(html)
     base = rewrite.base_url(root, url)
     meta = page_meta(root, base, rule)

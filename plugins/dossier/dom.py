@@ -115,8 +115,6 @@ BLOCK_TAGS = frozenset(
         "fieldset",
     ]
 )
-PARA_TAGS = frozenset(("p", "pre", "td", "blockquote", "dd", "li"))
-CONTAINERS = frozenset(("div", "section", "article", "main", "td", "blockquote", "body", "form"))
 HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 
 UNLIKELY = re.compile(

@@ -1,8 +1,9 @@
 """Per-host extraction rules, kept as TOML data files (one per host, like Wallabag's).
 
 ``rules/default.toml`` applies to every page; a host's own file adds to it. Keys:
-``hosts`` (list), ``sample`` (a page in tests/fixtures/pages/), ``body`` / ``strip`` /
-``date`` / ``author`` (CSS selectors), ``boilerplate`` (regexes matched against a whole
+``hosts`` (list), ``sample`` (a page in tests/fixtures/pages/), ``body`` (CSS selectors
+tried in order: the first that matches gives the article), ``strip`` / ``date`` /
+``author`` (CSS selectors), ``boilerplate`` (regexes matched against a whole
 block's text) and ``[markers]`` (``dossier``, ``listing`` with a ``count`` group,
 ``attachment``: phrases removed from the text but kept as metadata).
 """
