@@ -14,7 +14,7 @@ import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib.metadata import PackageNotFoundError, version
 from types import TracebackType
 from urllib.parse import urljoin
@@ -29,7 +29,14 @@ from .netsafety import UnsafeURL, check_url, host_of, is_allowed, system_resolve
 from .outcomes import PagePolicy
 from .report import progress_bar, render_report
 from .settings import Settings
-from .transport import REDIRECT_STATUSES, FetchError, Gates, backoff_delay, status_error
+from .transport import (
+    PERMANENT_REDIRECTS,
+    REDIRECT_STATUSES,
+    FetchError,
+    Gates,
+    backoff_delay,
+    status_error,
+)
 
 __all__ = ["Attachment", "FetchError", "Fetched", "Fetcher", "render_report"]
 
@@ -65,6 +72,7 @@ class Reply:
     status: int
     headers: Mapping[str, str]
     body: bytes | None
+    moved: bool = False  # every hop was a permanent redirect (301/308)
 
 
 class Http:
@@ -115,6 +123,7 @@ class Http:
     ) -> Reply:
         visited = [url]
         current = url
+        permanent = True
         while True:
             self._check(current)
             with self.gates.slot(host_of(current)):
@@ -122,7 +131,9 @@ class Http:
                 with response:
                     target = self._redirect_target(response, current)
                     if target is None:
-                        return self._finish(url, current, response, method, want_body, cap)
+                        reply = self._finish(url, current, response, method, want_body, cap)
+                        return replace(reply, moved=permanent and current != url)
+                    permanent = permanent and response.status_code in PERMANENT_REDIRECTS
             if target in visited:
                 raise FetchError(f"redirect loop at {target}")
             if len(visited) > self.settings.max_redirects:

@@ -23,6 +23,8 @@ like pages)::
     sha256         TEXT              hex digest of body, checked on every read
     fetched_at     TEXT              ISO 8601 UTC time the body was received
     checked_at     TEXT              ISO 8601 UTC time of the last successful revalidation
+    moved          INTEGER           1 when url reached final_url by permanent redirects only
+                                     (301/308): later runs revalidate final_url directly
 
 Every write is one SQLite transaction, so it is atomic. A row whose checksum or
 date does not match is dropped with a warning; a database SQLite cannot read is
@@ -55,6 +57,7 @@ _COLUMNS = (
     "sha256",
     "fetched_at",
     "checked_at",
+    "moved",
 )
 _SCHEMA = f"CREATE TABLE IF NOT EXISTS entries ({', '.join(_COLUMNS)}, PRIMARY KEY (url))"
 
@@ -73,6 +76,7 @@ class Entry:
     size: int | None
     fetched_at: datetime
     checked_at: datetime
+    moved: bool = False
 
     def validators(self) -> dict[str, str]:
         """Conditional request headers for revalidating this entry."""
@@ -144,6 +148,7 @@ class CacheStore:
             digest,
             entry.fetched_at.isoformat(),
             entry.checked_at.isoformat(),
+            int(entry.moved),
         )
         marks = ", ".join("?" for _ in _COLUMNS)
         try:
@@ -170,6 +175,7 @@ def _connect(path: Path) -> sqlite3.Connection:
     db = sqlite3.connect(path, check_same_thread=False, isolation_level="DEFERRED")
     try:
         db.execute(_SCHEMA)
+        _add_missing_columns(db)
         db.execute("SELECT count(*) FROM entries").fetchone()
     except sqlite3.DatabaseError:
         db.close()
@@ -193,4 +199,13 @@ def _entry(row: tuple) -> Entry:
         size=values["size"],
         fetched_at=datetime.fromisoformat(values["fetched_at"]),
         checked_at=datetime.fromisoformat(values["checked_at"]),
+        moved=bool(values["moved"]),
     )
+
+
+def _add_missing_columns(db: sqlite3.Connection) -> None:
+    """Bring a cache written by an older version up to the current columns, keeping its rows."""
+    present = {row[1] for row in db.execute("PRAGMA table_info(entries)")}
+    if "moved" not in present:
+        with db:
+            db.execute("ALTER TABLE entries ADD COLUMN moved INTEGER NOT NULL DEFAULT 0")

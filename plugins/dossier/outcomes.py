@@ -65,12 +65,23 @@ class PagePolicy:
         if refusal:
             return _fallback(url, good, FetchError(refusal))
         try:
-            reply = self.http.get(url, good.validators() if good else {}, want_body=_maybe_html)
+            reply = self._request(url, good)
         except FetchError as exc:
             return _fallback(url, good, exc)
         if reply.status == 304:
             return self._not_modified(url, good, reply)
         return self._accept(url, reply, good, check)
+
+    def _request(self, url: str, good: Entry | None) -> Reply:
+        """A conditional GET; after a permanent redirect, straight to where the page moved."""
+        validators = good.validators() if good else {}
+        if good is not None and good.moved and good.final_url != url:
+            try:
+                reply = self.http.get(good.final_url, validators, want_body=_maybe_html)
+                return replace(reply, url=url, moved=True)
+            except FetchError as exc:  # the move may have changed: ask the original URL again
+                logger.info("%s: %s at its new address; asking %s", url, exc.reason, url)
+        return self.http.get(url, validators, want_body=_maybe_html)
 
     def _good(self, url: str) -> Entry | None:
         entry = self.store.get(url)
@@ -176,6 +187,7 @@ def _new_entry(url: str, reply: Reply, body: bytes | None) -> Entry:
         size=size,
         fetched_at=moment,
         checked_at=moment,
+        moved=reply.moved,
     )
 
 
