@@ -183,3 +183,13 @@ def test_offline_with_empty_cache_says_so(tmp_path: Path) -> None:
     assert data["articles"][0]["status"] == "failed"
     hub = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
     assert "n’a pas pu être récupéré" in hub
+
+
+def test_strict_mode_makes_a_failure_fatal(tmp_path: Path) -> None:
+    from dossier.pipeline import DossierError
+
+    start = "http://127.0.0.1:9/fr/node/4279"
+    with pytest.raises(DossierError, match="DOSSIER_STRICT is on"):
+        build(
+            tmp_path / "out", tmp_path / "cache", start, DOSSIER_OFFLINE=True, DOSSIER_STRICT=True
+        )

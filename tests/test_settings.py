@@ -1,0 +1,86 @@
+"""DOSSIER_* settings: defaults, overrides, and errors that name the setting."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from dossier.settings import DEFAULTS, SettingsError, read_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_defaults_are_valid(tmp_path: Path) -> None:
+    settings = read_settings({}, base=tmp_path)
+    assert settings.start_url == "https://www.cerema.fr/fr/node/4279"
+    assert "www.cerema.fr" in settings.allowed_hosts
+    assert settings.cache_path == tmp_path / ".cache" / "dossier"
+    assert settings.timeout == (5.0, 20.0)
+    assert settings.max_bytes == 5 * 1024 * 1024
+    assert settings.host_concurrency == 4
+
+
+def test_overrides_win_and_paths_resolve_against_the_project(tmp_path: Path) -> None:
+    settings = read_settings(
+        {
+            "DOSSIER_ALLOWED_HOSTS": ["127.0.0.1"],
+            "DOSSIER_CACHE_PATH": "/var/tmp/c",
+            "DOSSIER_TIMEOUT": 3,
+            "DOSSIER_OFFLINE": True,
+        },
+        base=tmp_path,
+    )
+    assert settings.allowed_hosts == ("127.0.0.1",)
+    assert settings.cache_path == Path("/var/tmp/c")
+    assert settings.timeout == (3.0, 3.0)
+    assert settings.offline is True
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("DOSSIER_START_URL", "ftp://x/y", "DOSSIER_START_URL must be an absolute http(s) URL"),
+        ("DOSSIER_START_URL", "/fr/node/1", "DOSSIER_START_URL must be an absolute http(s) URL"),
+        ("DOSSIER_ALLOWED_HOSTS", "cerema.fr", "DOSSIER_ALLOWED_HOSTS must be a list of strings"),
+        ("DOSSIER_ALLOWED_HOSTS", ["a", ""], "DOSSIER_ALLOWED_HOSTS must hold only non-empty"),
+        ("DOSSIER_OFFLINE", "yes", "DOSSIER_OFFLINE must be True or False"),
+        ("DOSSIER_TIMEOUT", "x", "DOSSIER_TIMEOUT must be a number or a (connect, read) pair"),
+        ("DOSSIER_TIMEOUT", (1, 0), "DOSSIER_TIMEOUT must be a number >= 0.001"),
+        ("DOSSIER_MAX_BYTES", 0, "DOSSIER_MAX_BYTES must be an integer >= 1"),
+        ("DOSSIER_HOST_CONCURRENCY", 2.5, "DOSSIER_HOST_CONCURRENCY must be an integer"),
+        ("DOSSIER_LISTING_PATTERN", "(", "DOSSIER_LISTING_PATTERN is not a valid regular"),
+        ("DOSSIER_FEED_CONTENT", "all", "DOSSIER_FEED_CONTENT must be one of full, summary"),
+        ("DOSSIER_RETRIES", True, "DOSSIER_RETRIES must be an integer"),
+    ],
+)
+def test_bad_values_name_the_setting(name: str, value: object, message: str) -> None:
+    with pytest.raises(SettingsError) as caught:
+        read_settings({name: value})
+    assert str(caught.value).startswith(message)
+
+
+def test_unknown_dossier_setting_is_refused() -> None:
+    with pytest.raises(SettingsError, match="unknown setting DOSSIER_TIMOUT"):
+        read_settings({"DOSSIER_TIMOUT": 3})
+
+
+def test_every_default_is_accepted_by_its_own_validator(tmp_path: Path) -> None:
+    assert read_settings(dict(DEFAULTS), base=tmp_path) == read_settings({}, base=tmp_path)
+
+
+def test_pelican_stops_with_a_message_naming_the_setting(tmp_path: Path) -> None:
+    command = [
+        str(ROOT / ".venv" / "bin" / "pelican"),
+        "content",
+        "-s",
+        "pelicanconf.py",
+        "-o",
+        str(tmp_path / "out"),
+        "-e",
+        'DOSSIER_MAX_BYTES="big"',
+    ]
+    run = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    assert run.returncode != 0
+    assert "DOSSIER_MAX_BYTES must be an integer" in run.stdout + run.stderr
+    assert not (tmp_path / "out" / "index.html").exists()
