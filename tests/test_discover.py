@@ -70,6 +70,9 @@ def test_find_dossier_without_marker_gives_nothing(settings) -> None:
         ('<a href="?page=4">›</a>', BASE + "?page=4"),
         ('<a href="?page=5" title="Aller à la page suivante">›</a>', BASE + "?page=5"),
         ('<a href="?page=0">‹</a><a href="?page=2">3</a>', None),
+        ('<a href="?page=9">»</a><a href="?page=2">›</a>', BASE + "?page=2"),
+        ('<a href="?page=9">»</a><a href="?page=3">Suivant »</a>', BASE + "?page=3"),
+        ('<a href="?page=7">»</a>', BASE + "?page=7"),
     ],
 )
 def test_next_page_variants(html: str, expected: str | None) -> None:
@@ -89,3 +92,15 @@ def test_listing_links_keeps_only_the_main_list(settings) -> None:
         "https://www.cerema.fr/fr/actualites/trois",
     ]
     assert following == BASE + "?page=1"
+
+
+def test_listing_whose_list_looks_like_chrome_by_name_is_still_found(settings) -> None:
+    html = """<main><div class="view-related-news">
+      <div><a href="/fr/actualites/a">A</a></div><div><a href="/fr/actualites/b">B</a></div>
+    </div></main><footer><a href="/fr/plan">Plan</a></footer>"""
+    urls, following = listing_links(html, BASE, settings, allowed)
+    assert urls == [
+        "https://www.cerema.fr/fr/actualites/a",
+        "https://www.cerema.fr/fr/actualites/b",
+    ]
+    assert following is None

@@ -30,7 +30,12 @@ CHROME_HINT = re.compile(
     r"partage|social|pager|pagination|newsletter|related|autres?-dossiers?|tags?)\b",
     re.IGNORECASE,
 )
-NEXT_TEXT = re.compile(r"^\s*(page\s+suivante|suivante?|next|›|»|>)\s*[›»>]?\s*$", re.IGNORECASE)
+# Next-page link texts, most telling first: a bare « » » may also mean « last page ».
+NEXT_TEXTS = (
+    re.compile(r"^\s*(aller\s+à\s+la\s+)?(page\s+suivante|suivante?|next)\b.*$", re.IGNORECASE),
+    re.compile(r"^\s*›\s*$"),
+    re.compile(r"^\s*[»>]\s*$"),
+)
 MAIN_SHARE = 0.8  # the main list is the deepest block holding this share of candidate links
 
 
@@ -96,55 +101,74 @@ def _text(tag: Tag | None) -> str:
     return " ".join(tag.get_text(" ").split()) if tag is not None else ""
 
 
-def _is_chrome(tag: Tag) -> bool:
-    if tag.name in CHROME_TAGS or tag.get("role") in CHROME_ROLES:
-        return True
+def _hinted_chrome(tag: Tag) -> bool:
+    """Does the element's class or id name it as chrome (menu, sidebar, share…)?"""
     hints = " ".join([*tag.get("class", []), str(tag.get("id", ""))])
     return bool(hints and CHROME_HINT.search(hints))
 
 
-def _strip_chrome(scope: Tag) -> None:
+def _strip_chrome(scope: Tag, *, hints: bool = True) -> None:
+    """Remove navigation chrome: by element and role, and (with hints) by class/id words."""
     for tag in list(scope.find_all(True)):
         if tag.decomposed or tag.parent is None:
             continue
-        if _is_chrome(tag):
+        if (
+            tag.name in CHROME_TAGS
+            or tag.get("role") in CHROME_ROLES
+            or (hints and _hinted_chrome(tag))
+        ):
             tag.decompose()
 
 
 def next_page(soup: BeautifulSoup, url: str) -> str | None:
-    """The listing's next page: rel="next", « Page suivante » or « › »."""
+    """The listing's next page: rel="next", then « Page suivante », then « › », then « » »."""
     for tag in soup.find_all(["a", "link"], rel=True, href=True):
         if "next" in tag.get("rel", []):
             return absolute(url, tag["href"])
+    found: dict[int, str] = {}
     for anchor in soup.find_all("a", href=True):
-        label = _text(anchor) or str(anchor.get("aria-label", "")) or str(anchor.get("title", ""))
-        if NEXT_TEXT.match(label):
-            return absolute(url, anchor["href"])
-    return None
+        labels = (_text(anchor), str(anchor.get("aria-label", "")), str(anchor.get("title", "")))
+        for rank, pattern in enumerate(NEXT_TEXTS):
+            if rank not in found and any(pattern.match(label) for label in labels):
+                found[rank] = anchor["href"]
+    return absolute(url, found[min(found)]) if found else None
 
 
 def listing_links(
     html: str, url: str, settings: Settings, allowed: Callable[[str], bool]
 ) -> tuple[list[str], str | None]:
     """Article links of one listing page's main list, and the next page's URL."""
-    soup = parse(html)
-    following = next_page(soup, url)
-    scope = soup.find("main") or soup.find(attrs={"role": "main"}) or soup.body or soup
-    _strip_chrome(scope)
-    excluded = [re.compile(p) for p in settings.exclude_patterns]
+    following = next_page(parse(html), url)
     own = {url_key(url), url_key(following)} if following else {url_key(url)}
-    candidates: list[Tag] = []
-    for anchor in scope.find_all("a", href=True):
-        target = absolute(url, anchor["href"])
-        if not target or not allowed(target) or url_key(target) in own:
-            continue
-        path = target.split("://", 1)[-1].partition("/")[2]
-        if any(p.search("/" + path) for p in excluded) or re.search(r"[?&]page=\d", target):
-            continue
-        candidates.append(anchor)
+    excluded = [re.compile(p) for p in settings.exclude_patterns]
+    # Class/id words are only hints: if they swallow the whole list, trust structure alone.
+    for hints in (True, False):
+        soup = parse(html)
+        scope = soup.find("main") or soup.find(attrs={"role": "main"}) or soup.body or soup
+        _strip_chrome(scope, hints=hints)
+        candidates = [
+            a for a in scope.find_all("a", href=True) if _candidate(a, url, own, excluded, allowed)
+        ]
+        if candidates:
+            break
     main = _main_list(candidates)
     urls = [strip_tracking(absolute(url, a["href"]) or "") for a in candidates if _within(a, main)]
     return urls, following
+
+
+def _candidate(
+    anchor: Tag,
+    page_url: str,
+    own: set[str],
+    excluded: list[re.Pattern[str]],
+    allowed: Callable[[str], bool],
+) -> bool:
+    """Could this link be an article of the list (allowed, not the listing, not excluded)?"""
+    target = absolute(page_url, anchor["href"])
+    if not target or not allowed(target) or url_key(target) in own:
+        return False
+    path = "/" + target.split("://", 1)[-1].partition("/")[2]
+    return not any(p.search(path) for p in excluded) and not re.search(r"[?&]page=\d", target)
 
 
 def _main_list(anchors: list[Tag]) -> Tag | None:
