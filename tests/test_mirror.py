@@ -15,24 +15,12 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
+from dossier.taxonomy import SLUGS
 from mirror import DEFAULT_LAST_MODIFIED, SITE_ROOT, MirrorServer, is_not_modified
 
 EXPECTED = tomllib.loads((SITE_ROOT / "expected.toml").read_text(encoding="utf-8"))
 ARTICLES = EXPECTED["articles"]
-THEMES = {
-    "participation",
-    "services",
-    "reseaux",
-    "mobilite",
-    "donnees",
-    "libertes",
-    "inclusion",
-    "economie",
-    "souverainete",
-    "frugalite",
-    "territoires",
-    "methode",
-}
+THEMES = set(SLUGS)
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août")
 MONTHS += ("septembre", "octobre", "novembre", "décembre")
 # Title links of the listing's main list, in both teaser markups.
