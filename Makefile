@@ -23,6 +23,7 @@ $(VENV)/.site: pyproject.toml | $(BIN)/python
 
 $(VENV)/.dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev,search]'
+	npm install --no-save --silent --prefix .cache/npm axe-core@4.10 || echo "npm failed: axe-core browser checks will be skipped"
 	touch $@ $(VENV)/.site
 
 $(VENV)/.bench: pyproject.toml | $(BIN)/python

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from dossier import glue
-from dossier.filters import filesize_fr
+from dossier.filters import filesize_fr, typo_fr
 from dossier.model import Attachment, Cleaned, DossierInfo, Entry, Fetched, ThemeMatch
 from dossier.pipeline import DossierResult
 from dossier.themes import cooccurrence, load_taxonomy
@@ -112,7 +112,9 @@ def page(site: Path, relative: str) -> str:
 
 
 def card_titles(html: str) -> list[str]:
-    return re.findall(r'<article class="card"[^>]*>\s*<h[23]><a [^>]*>([^<]*)</a>', html)
+    """Card titles in page order, with non-breaking spaces shown as plain ones."""
+    found = re.findall(r'<article class="card"[^>]*>\s*<h[23]><a [^>]*>([^<]*)</a>', html)
+    return [title.replace("\u00a0", " ") for title in found]
 
 
 def test_hub_shows_counts_lead_and_cards_newest_first(site: Path) -> None:
@@ -132,7 +134,7 @@ def test_hub_shows_counts_lead_and_cards_newest_first(site: Path) -> None:
 def test_hub_lead_offers_the_pdf_with_its_size(site: Path) -> None:
     hub = page(site, "")
     lead = hub.split('<article class="card lead"', 1)[1].split("</article>", 1)[0]
-    assert "Villes intelligentes : tous concernés" in lead
+    assert "Villes intelligentes\u00a0: tous concernés" in lead
     assert f'<a class="button" href="{PDF.url}">Télécharger la plaquette' in lead
     assert "(PDF, 2,3 Mo)" in lead
     assert f'href="{SOURCE}plaquette">Lire sur le site d’origine</a>' in lead
@@ -176,7 +178,11 @@ def test_article_page_source_block_and_canonical(site: Path) -> None:
 
 def test_article_page_explains_its_themes(site: Path) -> None:
     html = page(site, "articles/petite-commune")
-    assert "Mots trouvés dans le texte : « donnée », « open data ». Score : 2,5." in html
+    nbsp = "\u00a0"
+    assert (
+        f"Mots trouvés dans le texte{nbsp}: «{nbsp}donnée{nbsp}», «{nbsp}open data{nbsp}»."
+        f" Score{nbsp}: 2,5." in html
+    )
     assert "<strong>Ajouté à la main</strong>" in html
     assert html.count("Pourquoi ce thème ?") == 2
 
@@ -191,6 +197,7 @@ def test_stale_copy_says_so(site: Path) -> None:
 def test_related_and_neighbours(site: Path) -> None:
     html = page(site, "articles/eclairage")
     aussi = html.split('<h2 id="aussi">À lire aussi</h2>', 1)[1].split("</section>", 1)[0]
+    aussi = aussi.replace("\u00a0", " ")
     assert re.findall(r"<a href=\"[^\"]+\">([^<]+)</a>", aussi) == [
         "Données &amp; territoires : &lt;le&gt; guide",
         "Concerter les habitants en ligne",
@@ -206,8 +213,8 @@ def test_theme_map_has_title_description_and_table(site: Path) -> None:
     hub = page(site, "")
     assert '<svg class="carte"' in hub and 'aria-labelledby="carte-titre carte-desc"' in hub
     assert (
-        "Le couple le plus fréquent : « Valorisation des données » et "
-        "« Méthode et innovation organisationnelle » (2 articles)." in hub
+        "Le couple le plus fréquent : «\u00a0Valorisation des données\u00a0» et "
+        "«\u00a0Méthode et innovation organisationnelle\u00a0» (2 articles)." in hub
     )
     row = hub.split('<th scope="row">5. Valorisation des données</th>', 1)[1]
     assert row.startswith(
@@ -229,3 +236,11 @@ def test_failed_dossier_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
 )
 def test_filesize_fr(size: int | None, text: str) -> None:
     assert filesize_fr(size) == text
+
+
+def test_typo_fr_keeps_french_punctuation_with_its_word() -> None:
+    nbsp = "\u00a0"
+    assert (
+        typo_fr("RGPD : « cinq  réflexes » ?") == f"RGPD{nbsp}: «{nbsp}cinq  réflexes{nbsp}»{nbsp}?"
+    )
+    assert typo_fr(None) == ""

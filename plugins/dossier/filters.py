@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
@@ -23,6 +24,16 @@ PARIS = ZoneInfo("Europe/Paris")
 # Readers know the publisher by its name, not by its host.
 SOURCE_NAMES = {"cerema.fr": "Cerema"}
 PDF_TYPE = "application/pdf"
+
+
+_BEFORE_PUNCT = re.compile(r" +([?!:;»])")
+_AFTER_QUOTE = re.compile(r"« +")
+
+
+def typo_fr(text: str | None) -> str:
+    """Non-breaking spaces where French typography wants them: « x », x ?, x : y."""
+    text = _BEFORE_PUNCT.sub("\u00a0\\1", text or "")
+    return _AFTER_QUOTE.sub("«\u00a0", text)
 
 
 def date_fr(value: date | datetime | None, form: str = "long") -> str:
@@ -119,6 +130,7 @@ def feed_url(context: Any, name: str, slug: str = "") -> str:
 
 
 FILTERS: dict[str, Any] = {
+    "typo_fr": typo_fr,
     "date_fr": date_fr,
     "datetime_fr": datetime_fr,
     "date_iso": date_iso,

@@ -23,7 +23,7 @@ HEADER = 20  # height of the column-number line
 LABEL = 17  # height of a row's label line
 GAP = 7  # space under each row of cells
 LEGEND = 34
-MARGIN = 24  # room on the right for the longest labels
+MARGIN = 40  # room on the right for the longest labels
 LIGHT = (0xDC, 0xE8, 0xF4)  # fewest shared articles
 DARK = (0x12, 0x3F, 0x73)  # most shared articles
 TITLE_ID = "carte-titre"
@@ -96,7 +96,8 @@ def _describe(themes: list[Any], matrix: tuple[tuple[int, ...], ...]) -> str:
     if pairs:
         count, i, j = sorted(pairs, key=lambda p: (-p[0], p[1], p[2]))[0]
         text += (
-            f" Le couple le plus fréquent : « {themes[i].label} » et « {themes[j].label} »"
+            f" Le couple le plus fréquent : «\u00a0{themes[i].label}\u00a0» et"
+            f" «\u00a0{themes[j].label}\u00a0»"
             f" ({count} article{'s' if count > 1 else ''})."
         )
     return text

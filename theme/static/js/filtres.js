@@ -67,7 +67,7 @@
   }
 
   function quoted(slugs, joiner) {
-    var names = slugs.map(function (slug) { return "« " + labels[slug] + " »"; });
+    var names = slugs.map(function (slug) { return "«\u00a0" + labels[slug] + "\u00a0»"; });
     return names.length > 1 ? names.slice(0, -1).join(", ") + " " + joiner + " " + names[names.length - 1] : names[0];
   }
 
@@ -78,7 +78,7 @@
     var which = state.all && state.themes.length > 1
       ? "qui portent à la fois " + quoted(state.themes, "et")
       : "sur " + quoted(state.themes, "ou");
-    if (!shown) return "Aucun article sur " + total + " " + which + ".";
+    if (!shown) return "Aucun article sur " + total + " ne porte à la fois " + quoted(state.themes, "et") + ".";
     return noun(shown) + " sur " + total + " " + which + ".";
   }
 

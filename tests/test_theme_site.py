@@ -1,0 +1,228 @@
+"""The theme on the site built from the sample mirror: weight and third-party references.
+
+Privacy rule checked here (also in theme/README.md): a page may make the browser
+fetch only from the site itself, except images inside an article's text, which
+may come from that article's own source host. Links (``<a href>``) may point
+anywhere, and ``<link rel="canonical">`` points to the original on purpose.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from mirror import SITE_ROOT, MirrorServer
+from pelican import Pelican
+from pelican.settings import read_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+START_PATH = "/fr/node/4279"
+SITEURL = "http://127.0.0.1:9"
+HUB_BUDGET = 60_000  # bytes of HTML + CSS + JS for the hub, images aside
+# Attributes that make a browser fetch something, by tag.
+FETCHING = {
+    "script": ("src",),
+    "img": ("src", "srcset"),
+    "source": ("src", "srcset"),
+    "iframe": ("src",),
+    "embed": ("src",),
+    "object": ("data",),
+    "video": ("src", "poster"),
+    "audio": ("src",),
+    "track": ("src",),
+    "input": ("src",),
+}
+
+
+def build_mirror_site(output: Path, cache: Path, mirror: MirrorServer, siteurl: str) -> Path:
+    """Build the whole site from the sample mirror into ``output``."""
+    override = {
+        "OUTPUT_PATH": str(output),
+        "DOSSIER_START_URL": mirror.url(START_PATH),
+        "DOSSIER_ALLOWED_HOSTS": ["127.0.0.1"],
+        "DOSSIER_CACHE_PATH": str(cache),
+        "DOSSIER_PROGRESS": False,
+        "SITEURL": siteurl,
+        "FEED_DOMAIN": siteurl,
+    }
+    Pelican(read_settings(str(ROOT / "pelicanconf.py"), override=override)).run()
+    return output
+
+
+@dataclass(frozen=True)
+class Ref:
+    """One URL a page makes the browser fetch (or declares), with where it sits."""
+
+    tag: str
+    attr: str
+    rel: str
+    url: str
+    in_prose: bool
+
+
+class _Refs(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.refs: list[Ref] = []
+        self.depth = 0  # > 0 inside the article text (<div class="prose">)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {k: v or "" for k, v in attrs}
+        if tag == "div":
+            self.depth += 1 if (self.depth or "prose" in values.get("class", "").split()) else 0
+        if "style" in values and "url(" in values["style"]:
+            self.refs.append(Ref(tag, "style", "", values["style"], self.depth > 0))
+        names = ("href",) if tag == "link" else FETCHING.get(tag, ())
+        for name in names:
+            for url in _urls(values.get(name, ""), name):
+                self.refs.append(Ref(tag, name, values.get("rel", ""), url, self.depth > 0))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "div" and self.depth:
+            self.depth -= 1
+
+
+def _urls(value: str, attr: str) -> list[str]:
+    if not value:
+        return []
+    if attr == "srcset":
+        return [part.strip().split(" ")[0] for part in value.split(",") if part.strip()]
+    return [value]
+
+
+def page_refs(html: str) -> list[Ref]:
+    """Every fetching reference of a page, and its <link> declarations."""
+    parser = _Refs()
+    parser.feed(html)
+    return parser.refs
+
+
+def origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def foreign_refs(html: str, page_url: str, site: str, source: str | None) -> list[Ref]:
+    """References that would make the browser reach a host other than the site's.
+
+    The one exception: images inside the article text may come from ``source``.
+    """
+    bad = []
+    for ref in page_refs(html):
+        if ref.attr == "style":  # no url() in inline styles at all
+            bad.append(ref)
+            continue
+        url = urljoin(page_url, ref.url)
+        if (ref.tag == "link" and ref.rel == "canonical") or url.startswith("data:"):
+            continue
+        host = origin(url)
+        prose_image = ref.tag in ("img", "source") and ref.in_prose
+        if host != site and not (prose_image and host == source):
+            bad.append(ref)
+    return bad
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    with MirrorServer() as mirror:
+        base = tmp_path_factory.mktemp("theme-site")
+        return build_mirror_site(base / "out", base / "cache", mirror, SITEURL)
+
+
+def hub_weight(output: Path) -> dict[str, int]:
+    """Bytes of the hub's HTML and of every stylesheet and script it loads."""
+    html = (output / "index.html").read_text(encoding="utf-8")
+    sizes = {"index.html": len(html.encode("utf-8"))}
+    for ref in page_refs(html):
+        if (ref.tag == "link" and ref.rel == "stylesheet") or ref.tag == "script":
+            relative = urlsplit(ref.url).path.lstrip("/")
+            sizes[relative] = (output / relative).stat().st_size
+    return sizes
+
+
+def test_hub_weight_under_budget(site: Path) -> None:
+    sizes = hub_weight(site)
+    total = sum(sizes.values())
+    print(f"hub weight: {total} bytes ({total / 1000:.1f} kB) " + repr(sizes))
+    assert set(sizes) == {"index.html", "theme/css/site.css", "theme/js/filtres.js"}
+    assert total < HUB_BUDGET
+
+
+def test_no_page_fetches_from_a_third_party(site: Path) -> None:
+    data = json.loads((site / "dossier.json").read_text(encoding="utf-8"))
+    sources = {a["path"]: origin(a["canonical_url"]) for a in data["articles"] if a["path"]}
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) == len(sources) + 1 + sum(1 for t in data["themes"] if t["count"])
+    for path in pages:
+        relative = path.relative_to(site).as_posix().removesuffix("index.html")
+        html = path.read_text(encoding="utf-8")
+        bad = foreign_refs(html, f"{SITEURL}/{relative}", SITEURL, sources.get(relative))
+        assert bad == [], relative
+
+
+def test_article_images_come_only_from_their_source(site: Path) -> None:
+    data = json.loads((site / "dossier.json").read_text(encoding="utf-8"))
+    seen = 0
+    for article in data["articles"]:
+        html = (site / article["path"] / "index.html").read_text(encoding="utf-8")
+        images = [r for r in page_refs(html) if r.tag == "img"]
+        assert all(r.in_prose and origin(r.url) == origin(article["canonical_url"]) for r in images)
+        seen += len(images)
+    assert seen >= 1  # the sample has pictures, so the rule above was exercised
+
+
+def test_static_files_reference_nothing_outside(site: Path) -> None:
+    for path in sorted((site / "theme").rglob("*.*")):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"https?://|@import|//[a-z0-9.-]+\.[a-z]{2,}/", text), path.name
+
+
+def test_feed_autodiscovery_on_every_page(site: Path) -> None:
+    for path in sorted(site.rglob("*.html")):
+        links = [r.url for r in page_refs(path.read_text(encoding="utf-8")) if r.rel == "alternate"]
+        assert links[:2] == [f"{SITEURL}/feeds/all.atom.xml", f"{SITEURL}/feeds/all.rss.xml"]
+    theme = (site / "themes/territoires/index.html").read_text(encoding="utf-8")
+    assert [r.url for r in page_refs(theme) if r.rel == "alternate"][2:] == [
+        f"{SITEURL}/feeds/themes/territoires.atom.xml",
+        f"{SITEURL}/feeds/themes/territoires.rss.xml",
+    ]
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        href = dict(attrs).get("href")
+        if tag == "a" and href:
+            self.hrefs.append(href)
+
+
+def test_every_internal_link_leads_to_a_file(site: Path) -> None:
+    checked = set()
+    for path in sorted(site.rglob("*.html")):
+        parser = _Links()
+        parser.feed(path.read_text(encoding="utf-8"))
+        for href in parser.hrefs:
+            if href.startswith(SITEURL + "/"):
+                target = site / urlsplit(href).path.lstrip("/")
+                target = target / "index.html" if href.endswith("/") else target
+                assert target.is_file(), (path.relative_to(site).as_posix(), href)
+                checked.add(href)
+    assert f"{SITEURL}/feeds/dossier.opml" in checked
+    assert len(checked) > 30
+
+
+def test_hub_counts_match_the_mirror(site: Path) -> None:
+    expected = tomllib.loads((SITE_ROOT / "expected.toml").read_text(encoding="utf-8"))
+    hub = (site / "index.html").read_text(encoding="utf-8")
+    found = len(expected["articles"])
+    assert f"{expected['announced']} articles annoncés, {found} publiés" in hub
+    assert hub.count('<article class="card"') == found - 1  # and the plaquette as lead
