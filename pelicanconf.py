@@ -9,7 +9,7 @@ SITEURL = "http://localhost:8000"
 PATH = "content"
 TIMEZONE = "Europe/Paris"
 DEFAULT_LANG = "fr"
-LOCALE = ("C",)  # dates are formatted with Babel, never with the OS locale
+LOCALE = ("C.UTF-8", "C")  # dates are formatted with Babel, never with the OS locale
 DEFAULT_CATEGORY = "dossier"
 DEFAULT_DATE = None
 

@@ -96,8 +96,23 @@ def test_headings_shift_and_title_leaves_body() -> None:
     )
     cleaned = clean(page, "https://ex.test/")
     assert cleaned.title == "Mon titre"
-    assert "<h1" not in cleaned.html and "<h2" not in cleaned.html
-    assert "<h3>Partie</h3>" in cleaned.html and "<h6>Note</h6>" in cleaned.html
+    assert "<h1" not in cleaned.html
+    assert "<h2>Partie</h2>" in cleaned.html and "<h6>Note</h6>" in cleaned.html
+
+
+def test_body_headings_start_at_h2_without_gaps() -> None:
+    page = (
+        "<html><head><title>Mon titre | Site</title></head><body><article><h1>Mon titre</h1>"
+        f"<p>{PROSE}</p><h1>Grande partie</h1><p>{PROSE}</p><h2>Sous-partie</h2>"
+        f"<p>{PROSE}</p></article></body></html>"
+    )
+    cleaned = clean(page, "https://ex.test/")
+    assert "<h1" not in cleaned.html
+    assert "<h2>Grande partie</h2>" in cleaned.html and "<h3>Sous-partie</h3>" in cleaned.html
+    deep = page.replace("<h1>Grande", "<h3>Grande").replace("partie</h1>", "partie</h3>")
+    deep = deep.replace("<h2>Sous-partie</h2>", "<h4>Sous-partie</h4>")
+    cleaned = clean(deep, "https://ex.test/")
+    assert "<h2>Grande partie</h2>" in cleaned.html and "<h3>Sous-partie</h3>" in cleaned.html
 
 
 def test_has_article() -> None:

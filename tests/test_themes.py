@@ -231,7 +231,8 @@ def test_bad_taxonomy_names_file_theme_and_problem(
 
 def test_bad_terms_type_is_reported(tmp_path: Path) -> None:
     path = write_taxonomy(tmp_path)
-    path.write_text(path.read_text().replace('terms = ["eau"]', 'terms = "eau"'))
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('terms = ["eau"]', 'terms = "eau"'), encoding="utf-8")
     with pytest.raises(TaxonomyError, match="theme 'reseaux': terms must be a list"):
         load_taxonomy(path)
 

@@ -38,8 +38,10 @@ def resolve_noscript_images(root: HtmlElement) -> None:
         if not imgs:
             continue
         prev = noscript.getprevious()
-        if prev is not None and prev.tag == "img" and not _real_src(prev):
-            drop(prev)
+        if prev is not None:  # the placeholder, alone or wrapped (<p><img data-src></p>)
+            for img in [prev] if prev.tag == "img" else list(prev.iter("img")):
+                if not _real_src(img):
+                    drop(img)
         noscript.addprevious(imgs[0])
         drop(noscript)
 
@@ -91,15 +93,21 @@ def absolute_links(content: HtmlElement, base: str) -> None:
 
 
 def shift_headings(content: HtmlElement) -> None:
-    """h1→h2, h2→h3 … so the published page keeps a single h1 (h6 stays h6)."""
+    """Move body headings so the highest is h2: the page's one h1 is the title, and the
+    outline has no gap (h1→h2 when the body uses h1; h3→h2 when it starts at h3)."""
+    levels = [int(el.tag[1]) for el in content.iter(*HEADINGS)]
+    if not levels:
+        return
+    offset = 2 - min(levels)
     for el in content.iter(*HEADINGS):
-        el.tag = f"h{min(int(el.tag[1]) + 1, 6)}"
+        el.tag = f"h{max(2, min(int(el.tag[1]) + offset, 6))}"
 
 
 def drop_title_heading(content: HtmlElement, title: str) -> None:
-    """Remove h1 headings: the title is published separately."""
+    """Remove the heading that repeats the title: it is published separately."""
     for el in list(content.iter("h1")):
-        drop(el)
+        if not title or text_of(el) == title:
+            drop(el)
     first = next(content.iter(*HEADINGS), None)
     if first is not None and title and text_of(first) == title:
         drop(first)
