@@ -3,7 +3,7 @@
 import socket
 
 import pytest
-from conftest import NetworkAccessError
+from netguard import NetworkAccessError
 
 
 def test_connection_to_public_address_is_refused() -> None:
