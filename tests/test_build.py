@@ -146,10 +146,23 @@ def test_feeds_parse_and_hold_every_article(site: Site) -> None:
         assert len(feed.entries) == len(site.data["articles"])
 
 
-def test_theme_pages_and_feeds_exist_for_used_themes(site: Site) -> None:
-    used = [t for t in site.data["themes"] if t["count"]]
-    assert used, "the tagger gave no theme at all"
-    for theme in used:
+def test_every_theme_has_its_page_and_feeds(site: Site) -> None:
+    assert [t["slug"] for t in site.data["themes"]] == [
+        "participation",
+        "services",
+        "reseaux",
+        "mobilite",
+        "donnees",
+        "libertes",
+        "inclusion",
+        "economie",
+        "souverainete",
+        "frugalite",
+        "territoires",
+        "methode",
+    ]
+    assert [t for t in site.data["themes"] if t["count"]], "the tagger gave no theme at all"
+    for theme in site.data["themes"]:
         assert (site.output / "themes" / theme["slug"] / "index.html").exists()
         feed = feedparser.parse(
             (site.output / f"feeds/themes/{theme['slug']}.atom.xml").read_bytes()
@@ -193,3 +206,9 @@ def test_strict_mode_makes_a_failure_fatal(tmp_path: Path) -> None:
         build(
             tmp_path / "out", tmp_path / "cache", start, DOSSIER_OFFLINE=True, DOSSIER_STRICT=True
         )
+
+
+def test_a_theme_no_article_carries_still_has_a_page(tmp_path: Path) -> None:
+    build(tmp_path / "out", tmp_path / "cache", "http://127.0.0.1:9/x", DOSSIER_OFFLINE=True)
+    page = (tmp_path / "out" / "themes" / "frugalite" / "index.html").read_text(encoding="utf-8")
+    assert "0 article" in page and "Frugalité" in page

@@ -11,7 +11,13 @@ from pelican.utils import order_content
 from .feeds import write_feeds
 from .filters import FILTERS
 from .pipeline import build_dossier
-from .publish import dossier_json, hub_context, make_articles, write_json
+from .publish import (
+    dossier_json,
+    hub_context,
+    make_articles,
+    write_empty_theme_pages,
+    write_json,
+)
 from .report import render_report
 from .settings import read_settings
 
@@ -48,6 +54,7 @@ def write_outputs(generator: object, writer: object) -> None:
     output = Path(generator.settings["OUTPUT_PATH"])  # type: ignore[attr-defined]
     if data is not None:
         write_json(output / "dossier.json", data)
+    write_empty_theme_pages(generator, writer)
     write_feeds(generator.context, generator.settings, output)  # type: ignore[attr-defined]
 
 

@@ -149,6 +149,32 @@ def hub_context(result: DossierResult, articles: list[Article]) -> HubContext:
     )
 
 
+def write_empty_theme_pages(generator: Any, writer: Any) -> None:
+    """Give every theme of the taxonomy its page, also one no article carries yet."""
+    hub: HubContext | None = generator.context.get("dossier")
+    if hub is None:
+        return
+    used = {tag.slug for tag in generator.tags}
+    template = generator.get_template("tag")
+    for count in hub.themes:
+        if count.slug in used:
+            continue
+        tag = Tag(count.slug, generator.settings)
+        writer.write_file(
+            tag.save_as,
+            template,
+            generator.context,
+            tag=tag,
+            url=tag.url,
+            articles=[],
+            dates=[],
+            template_name="tag",
+            blog=True,
+            page_name=tag.page_name,
+            all_articles=generator.articles,
+        )
+
+
 def dossier_json(result: DossierResult, articles: list[Article]) -> dict[str, Any]:
     """The dossier.json contract: the dossier, every source and every theme."""
     by_source = {a.source_url: a for a in articles}
