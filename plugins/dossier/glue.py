@@ -19,6 +19,7 @@ from .publish import (
     write_json,
 )
 from .report import render_report
+from .search import build_search
 from .settings import read_settings
 
 logger = logging.getLogger(__name__)
@@ -58,8 +59,15 @@ def write_outputs(generator: object, writer: object) -> None:
     write_feeds(generator.context, generator.settings, output)  # type: ignore[attr-defined]
 
 
+def index_search(pelican: object) -> None:
+    """Build the full-text search index over the site Pelican has just written."""
+    settings = pelican.settings  # type: ignore[attr-defined]
+    build_search(Path(settings["OUTPUT_PATH"]), read_settings(settings).search)
+
+
 def register() -> None:
     """Connect the dossier handlers to Pelican's signals."""
     signals.initialized.connect(configure)
     signals.article_generator_pretaxonomy.connect(inject_articles)
     signals.article_writer_finalized.connect(write_outputs)
+    signals.finalized.connect(index_search)

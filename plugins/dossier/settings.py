@@ -42,6 +42,7 @@ DEFAULTS: dict[str, Any] = {
     "DOSSIER_RULES_PATH": "",  # extra folder of per-host rules, besides the shipped ones
     "DOSSIER_FEED_CONTENT": "full",  # "full" text or "summary" in feeds
     "DOSSIER_PROGRESS": True,
+    "DOSSIER_SEARCH": True,  # build the Pagefind full-text index after the site
 }
 
 
@@ -78,6 +79,7 @@ class Settings:
     rules_path: Path | None
     feed_content: str
     progress: bool
+    search: bool
 
 
 def _bool(name: str, value: Any) -> bool:
@@ -175,6 +177,7 @@ def read_settings(pelican_settings: dict[str, Any], base: Path | None = None) ->
         rules_path=_path(base, rules, "DOSSIER_RULES_PATH") if rules else None,
         feed_content=_choice("DOSSIER_FEED_CONTENT", raw["DOSSIER_FEED_CONTENT"], FEED_CONTENT),
         progress=_bool("DOSSIER_PROGRESS", raw["DOSSIER_PROGRESS"]),
+        search=_bool("DOSSIER_SEARCH", raw["DOSSIER_SEARCH"]),
     )
     return values
 

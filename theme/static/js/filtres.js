@@ -102,6 +102,8 @@
     allSwitch.checked = state.all;
     empty.hidden = shown > 0;
     status.textContent = describe(shown);
+    // recherche.js listens: a running search narrows to the same themes.
+    document.dispatchEvent(new CustomEvent("filtres", { detail: { themes: state.themes.slice(), all: state.all } }));
     var active = document.activeElement;
     if (active && active !== document.body && active.closest("[hidden]")) {
       var slug = active.getAttribute("data-theme");
@@ -133,10 +135,35 @@
     update(function () { state.all = allSwitch.checked; });
   });
   window.addEventListener("popstate", function () { readUrl(); render(); });
+  document.addEventListener("recherche-fin", render); // a search ended: count cards again
 
   root.querySelector(".tools").hidden = false;
   document.getElementById("filtres-aide").textContent =
     "Choisissez un ou plusieurs thèmes : les articles se filtrent sur place.";
   readUrl();
   render();
+})();
+
+// Search box: shown only when the Pagefind index exists; recherche.js and Pagefind
+// itself are fetched only once the reader reaches for the box (or opens a ?q= link),
+// so the hub's first load stays light.
+(function () {
+  "use strict";
+  var form = document.getElementById("recherche");
+  if (!form || !window.fetch || !window.CustomEvent) return;
+  var loaded = false;
+  function load() {
+    if (loaded) return;
+    loaded = true;
+    var script = document.createElement("script");
+    script.src = form.getAttribute("data-script");
+    document.head.appendChild(script);
+  }
+  fetch(form.getAttribute("data-index") + "pagefind-entry.json").then(function (response) {
+    if (!response.ok) return;
+    form.hidden = false;
+    form.addEventListener("focusin", load);
+    form.addEventListener("submit", function (event) { event.preventDefault(); load(); });
+    if (new URLSearchParams(location.search).get("q")) load();
+  }, function () {});
 })();

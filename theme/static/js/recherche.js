@@ -1,0 +1,244 @@
+// Full-text search on the hub, with Pagefind's own JavaScript API and the index the
+// build writes to our pagefind/ folder: nothing is asked of any other site.
+// filtres.js loads this file when the reader reaches for the search box.
+//
+// One list, two filters: while a query is active its results replace the cards, and
+// the theme chips above keep working on them (same ?theme= and « tous ces thèmes »
+// state, sent as a Pagefind filter); the chips then count results instead of
+// articles. The query is kept in the URL (?q=) so a search can be shared or reloaded.
+(function () {
+  "use strict";
+  var form = document.getElementById("recherche");
+  var input = document.getElementById("recherche-q");
+  var status = document.getElementById("recherche-etat");
+  var box = document.getElementById("resultats");
+  var list = box.querySelector(".hits");
+  var none = document.getElementById("recherche-vide");
+  var more = document.getElementById("recherche-plus");
+  var section = form.closest(".list");
+  var here = location.href;
+  var PAGE = 20;
+  var WAIT = 250; // ms of quiet typing before a search
+
+  var order = [];
+  var labels = {};
+  Array.prototype.forEach.call(document.querySelectorAll("#filtres [data-theme]"), function (chip) {
+    var slug = chip.getAttribute("data-theme");
+    order.push(slug);
+    labels[slug] = chip.firstChild.textContent.trim();
+  });
+  var params = new URLSearchParams(location.search);
+  var filter = {
+    themes: (params.get("theme") || "").split(",").filter(function (s) { return s in labels; }),
+    all: params.get("mode") === "tous"
+  };
+  var query = "";
+  var ticket = 0;
+  var results = [];
+  var shown = 0;
+  var timer = 0;
+  var engine = null;
+
+  function pagefind() {
+    if (!engine) {
+      var index = new URL(form.getAttribute("data-index"), here).href;
+      var base = new URL(form.getAttribute("data-base"), here).pathname;
+      engine = import(index + "pagefind.js").then(function (pf) {
+        // filters() loads the theme index, so that every search also counts per theme.
+        return pf.options({ baseUrl: base, excerptLength: 28 })
+          .then(function () { return pf.filters(); })
+          .then(function () { return pf; });
+      });
+    }
+    return engine;
+  }
+
+  // The index was built from a copy where ’ was written ' (see plugins/dossier/search.py).
+  function typo(text) {
+    return text.replace(/'/g, "\u2019");
+  }
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text) node.textContent = text;
+    return node;
+  }
+
+  // Pagefind's excerpt is HTML with <mark> around the matches: keep the text and the
+  // marks, nothing else.
+  function excerpt(html) {
+    var target = el("p", "extrait");
+    var template = document.createElement("template");
+    template.innerHTML = html;
+    Array.prototype.forEach.call(template.content.childNodes, function (node) {
+      var mark = node.nodeName === "MARK";
+      var text = typo(node.textContent);
+      target.appendChild(mark ? el("mark", null, text) : document.createTextNode(text));
+    });
+    return target;
+  }
+
+  function hit(data) {
+    var item = el("li", "hit");
+    var heading = el("h3");
+    var link = el("a", null, typo(data.meta.title || data.url));
+    link.href = data.url;
+    heading.appendChild(link);
+    item.appendChild(heading);
+    var themes = (data.filters.theme || []).slice().sort(function (a, b) { return order.indexOf(a) - order.indexOf(b); });
+    var names = themes.map(function (slug) { return labels[slug] || slug; });
+    var meta = [data.meta.date].concat(names.length ? [names.join(", ")] : []).filter(Boolean);
+    if (meta.length) item.appendChild(el("p", "meta", meta.join(" · ")));
+    item.appendChild(excerpt(data.excerpt));
+    return item;
+  }
+
+  function quoted(slugs, joiner) {
+    var names = slugs.map(function (slug) { return "«\u00a0" + labels[slug] + "\u00a0»"; });
+    return names.length > 1 ? names.slice(0, -1).join(", ") + " " + joiner + " " + names[names.length - 1] : names[0];
+  }
+
+  function scope() {
+    if (!filter.themes.length) return "";
+    if (filter.all && filter.themes.length > 1) return ", parmi les articles qui portent à la fois " + quoted(filter.themes, "et");
+    return " sur " + quoted(filter.themes, "ou");
+  }
+
+  function themeFilter() {
+    if (!filter.themes.length) return {};
+    return { theme: filter.all ? { all: filter.themes } : { any: filter.themes } };
+  }
+
+  // Chips count results: per theme in the default mode, or how many results would
+  // remain with that theme added in « tous ces thèmes » mode (as filtres.js does).
+  function count(response) {
+    var per = ((filter.all ? response.filters : response.totalFilters) || {}).theme || {};
+    Array.prototype.forEach.call(document.querySelectorAll("#filtres button.chip"), function (chip) {
+      var n = per[chip.getAttribute("data-theme")] || 0;
+      var number = chip.querySelector(".count");
+      if (number) number.textContent = String(n);
+      chip.classList.toggle("empty", n === 0);
+    });
+  }
+
+  function describe(response) {
+    var n = response.results.length;
+    var what = "«\u00a0" + query + "\u00a0»";
+    none.hidden = n > 0;
+    if (n) {
+      status.textContent = n + (n > 1 ? " articles contiennent " : " article contient ") + what + scope() + ".";
+      return;
+    }
+    status.textContent = "Aucun résultat pour " + what + scope() + ".";
+    none.textContent = "Aucun article ne contient " + what + scope() + ". Vérifiez l’orthographe, ou essayez un mot plus court ou plus courant.";
+    var outside = response.unfilteredResultCount;
+    if (filter.themes.length && outside) {
+      none.appendChild(document.createTextNode(" " + outside + (outside > 1 ? " articles le contiennent" : " article le contient") + " hors de ces thèmes\u00a0: "));
+      var reset = el("button", "link", "tout afficher");
+      reset.type = "button";
+      reset.setAttribute("data-reset", "");
+      none.appendChild(reset);
+      none.appendChild(document.createTextNode("."));
+    }
+  }
+
+  function nextPage(mine, focus) {
+    var batch = results.slice(shown, shown + PAGE);
+    return Promise.all(batch.map(function (result) { return result.data(); })).then(function (data) {
+      if (mine !== ticket) return;
+      var first = null;
+      data.forEach(function (one) {
+        var item = hit(one);
+        first = first || item;
+        list.appendChild(item);
+      });
+      shown += data.length;
+      more.hidden = shown >= results.length;
+      if (focus && first) first.querySelector("a").focus();
+    });
+  }
+
+  function failed() {
+    stop();
+    status.textContent = "La recherche n’a pas pu se charger. Les thèmes restent utilisables.";
+  }
+
+  function stop() {
+    ticket += 1;
+    results = [];
+    list.textContent = "";
+    box.hidden = true;
+    none.hidden = true;
+    status.textContent = "";
+    if (section.classList.contains("searching")) {
+      section.classList.remove("searching");
+      document.dispatchEvent(new CustomEvent("recherche-fin")); // filtres.js recounts the cards
+    }
+  }
+
+  function writeUrl() {
+    var kept = location.search.replace(/^\?/, "").split("&").filter(function (part) {
+      return part && !/^q=/.test(part);
+    });
+    if (query) kept.push("q=" + encodeURIComponent(query));
+    history.replaceState(null, "", location.pathname + (kept.length ? "?" + kept.join("&") : "") + location.hash);
+  }
+
+  function search() {
+    clearTimeout(timer);
+    var wanted = input.value.trim();
+    if (wanted !== query) {
+      query = wanted;
+      writeUrl();
+    }
+    if (!query) {
+      stop();
+      return;
+    }
+    var mine = (ticket += 1);
+    pagefind().then(function (pf) {
+      return pf.search(query, { filters: themeFilter() });
+    }).then(function (response) {
+      if (mine !== ticket) return;
+      section.classList.add("searching");
+      box.hidden = false;
+      results = response.results;
+      shown = 0;
+      list.textContent = "";
+      count(response);
+      return nextPage(mine, false).then(function () {
+        if (mine === ticket) describe(response);
+      });
+    }).catch(failed);
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    search();
+  });
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(search, WAIT);
+  });
+  more.addEventListener("click", function () { nextPage(ticket, true); });
+  document.getElementById("recherche-effacer").addEventListener("click", function () {
+    input.value = "";
+    search();
+    input.focus();
+  });
+  document.addEventListener("filtres", function (event) {
+    filter = event.detail;
+    if (query) search();
+  });
+  window.addEventListener("popstate", function () {
+    var wanted = new URLSearchParams(location.search).get("q") || "";
+    if (wanted !== query) {
+      input.value = wanted;
+      search();
+    }
+  });
+
+  if (!input.value) input.value = new URLSearchParams(location.search).get("q") || "";
+  if (input.value.trim()) search();
+})();
