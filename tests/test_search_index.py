@@ -141,6 +141,20 @@ def test_index_replaces_an_older_index(tmp_path: Path) -> None:
     assert not (site / INDEX_DIR / "fr_old.pf_fragment").exists()
 
 
+def test_a_site_without_articles_gets_no_index_and_no_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<html lang=fr><body>Rien</body></html>", encoding="utf-8")
+    (site / INDEX_DIR).mkdir()
+    with caplog.at_level(logging.INFO, logger="dossier.search"):
+        index = build_search(site, enabled=True)
+    assert index is not None and index.pages == 0
+    assert not (site / INDEX_DIR).exists()
+    assert [r.getMessage() for r in caplog.records] == ["search: no article page to index"]
+
+
 def test_search_off_writes_nothing(tmp_path: Path) -> None:
     site = small_site(tmp_path)
     assert build_search(site, enabled=False) is None

@@ -131,7 +131,8 @@ def index_site(site: Path, binary: Path | None = None, timeout: float = TIMEOUT)
     binary = binary or find_binary()
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="dossier-search-") as work:
-        copy_for_index(site, Path(work))
+        if copy_for_index(site, Path(work)) == 0:  # nothing fetched: no index, box stays hidden
+            return SearchIndex(folder, 0, (), 0, time.perf_counter() - start)
         output = _run(pagefind_command(binary, Path(work), folder.resolve()), timeout)
     seconds = time.perf_counter() - start
     languages = _languages(folder)
@@ -152,6 +153,9 @@ def build_search(site: Path, enabled: bool) -> SearchIndex | None:
         shutil.rmtree(site / INDEX_DIR, ignore_errors=True)
         logger.warning("search: no search index for this build: %s; %s", exc, HOW_TO_FIX)
         return None
+    if index.pages == 0:
+        logger.info("search: no article page to index")
+        return index
     if LANGUAGE not in index.languages:
         logger.warning(
             "search: pages indexed as %s, not French: check <html lang> in the theme",
