@@ -6,8 +6,9 @@ tagged again. Keys include a version of each input, so changing a rule file,
 the taxonomy or the code invalidates exactly the results that depended on it.
 
 Layout: ``<DOSSIER_CACHE_PATH>/derived.sqlite3``, one table ``results(key, value)``
-where value is JSON. Writes are batched in one transaction at ``close()``; an
-unreadable database is moved aside with a warning and rebuilt, never a crash.
+where value is JSON. Writes are batched: one transaction per ``BATCH`` new values
+and one at ``close()``, so a big cold build does not hold every result in memory
+twice. An unreadable database is moved aside with a warning and rebuilt, never a crash.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import sqlite3
-from dataclasses import asdict, fields
+from dataclasses import asdict, fields, is_dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -26,6 +28,7 @@ from .model import Attachment, Cleaned, ThemeMatch
 logger = logging.getLogger(__name__)
 
 FILENAME = "derived.sqlite3"
+BATCH = 200
 
 
 def digest(*parts: str) -> str:
@@ -43,6 +46,23 @@ def source_version(names: tuple[str, ...]) -> str:
     return digest(
         *(p.read_text(encoding="utf-8") for n in names if (p := here / f"{n}.py").exists())
     )
+
+
+def fingerprint(value: object) -> str:
+    """Like repr(), but stable across runs: no memory address (lxml's CSSSelector shows one)."""
+    if is_dataclass(value) and not isinstance(value, type):
+        inner = ", ".join(f"{f.name}={fingerprint(getattr(value, f.name))}" for f in fields(value))
+        return f"{type(value).__name__}({inner})"
+    if isinstance(value, tuple | list):
+        return "(" + ", ".join(fingerprint(v) for v in value) + ")"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k!r}: {fingerprint(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, re.Pattern):
+        return f"re({value.pattern!r}, {value.flags})"
+    css = getattr(value, "css", None)
+    if isinstance(css, str):
+        return f"css({css!r})"
+    return repr(value)
 
 
 def cleaned_to_json(cleaned: Cleaned) -> dict[str, Any]:
@@ -74,7 +94,7 @@ def themes_from_json(data: list[dict[str, Any]]) -> tuple[ThemeMatch, ...]:
 
 
 class DerivedCache:
-    """Key → JSON value, read eagerly, written once in one transaction."""
+    """Key → JSON value, read on demand, written in batched transactions."""
 
     def __init__(self, folder: Path) -> None:
         self.path = folder / FILENAME
@@ -110,12 +130,15 @@ class DerivedCache:
             return None
 
     def put(self, key: str, value: Any) -> None:
-        """Remember a value; written at close()."""
+        """Remember a value; written with the next batch or at close()."""
         self._pending[key] = json.dumps(value, ensure_ascii=False, sort_keys=True)
+        if len(self._pending) >= BATCH:
+            self.flush()
 
-    def close(self) -> None:
+    def flush(self) -> None:
         """Write pending values in one transaction."""
         if self._db is None:
+            self._pending.clear()
             return
         try:
             with self._db:
@@ -127,6 +150,11 @@ class DerivedCache:
             logger.warning("derived cache not saved: %s", exc)
         finally:
             self._pending.clear()
+
+    def close(self) -> None:
+        """Write pending values and close the database."""
+        self.flush()
+        if self._db is not None:
             self._db.close()
             self._db = None
 

@@ -39,6 +39,9 @@ NEXT_TEXTS = (
 MAIN_SHARE = 0.8  # the main list is the deepest block holding this share of candidate links
 
 
+LinkReader = Callable[[str, str, Settings, Callable[[str], bool]], tuple[list[str], str | None]]
+
+
 class PageSource(Protocol):
     """What discovery needs from the fetch stage."""
 
@@ -138,12 +141,14 @@ def listing_links(
     html: str, url: str, settings: Settings, allowed: Callable[[str], bool]
 ) -> tuple[list[str], str | None]:
     """Article links of one listing page's main list, and the next page's URL."""
-    following = next_page(parse(html), url)
+    soup = parse(html)
+    following = next_page(soup, url)  # reads the tree only: the first pass can reuse it
     own = {url_key(url), url_key(following)} if following else {url_key(url)}
     excluded = [re.compile(p) for p in settings.exclude_patterns]
     # Class/id words are only hints: if they swallow the whole list, trust structure alone.
     for hints in (True, False):
-        soup = parse(html)
+        if not hints:
+            soup = parse(html)
         scope = soup.find("main") or soup.find(attrs={"role": "main"}) or soup.body or soup
         _strip_chrome(scope, hints=hints)
         candidates = [
@@ -205,8 +210,11 @@ def unique(urls: Iterable[str]) -> list[str]:
     return result
 
 
-def discover(fetcher: PageSource, settings: Settings) -> Discovery:
-    """Walk from the start page to every article link of the dossier listing."""
+def discover(fetcher: PageSource, settings: Settings, links: LinkReader | None = None) -> Discovery:
+    """Walk from the start page to every article link of the dossier listing.
+
+    ``links`` reads one listing page (``listing_links`` unless the caller caches it).
+    """
     start = fetcher.fetch_page(settings.start_url)
     if not start.ok:
         info = DossierInfo(title=None, url=None, listing_url=None, announced=None)
@@ -220,7 +228,8 @@ def discover(fetcher: PageSource, settings: Settings) -> Discovery:
     if not listing_url:
         discovery.problems.append("no dossier link found on the start page")
         return discovery
-    discovery.article_urls = _walk_listing(fetcher, listing_url, settings, discovery)
+    reader = links or listing_links
+    discovery.article_urls = _walk_listing(fetcher, listing_url, settings, discovery, reader)
     return discovery
 
 
@@ -241,7 +250,7 @@ def _complete_from_dossier_page(
 
 
 def _walk_listing(
-    fetcher: PageSource, url: str, settings: Settings, discovery: Discovery
+    fetcher: PageSource, url: str, settings: Settings, discovery: Discovery, links: LinkReader
 ) -> list[str]:
     urls: list[str] = []
     visited: set[str] = set()
@@ -256,6 +265,6 @@ def _walk_listing(
         if not page.ok:
             discovery.problems.append(f"listing page {next_url} unavailable: {page.reason}")
             break
-        found, next_url = listing_links(page.text or "", page.final_url, settings, fetcher.allowed)
+        found, next_url = links(page.text or "", page.final_url, settings, fetcher.allowed)
         urls.extend(found)
     return unique(urls)[: settings.max_articles]

@@ -296,6 +296,15 @@ class Fetcher:
         """True for an http(s) URL whose host is in DOSSIER_ALLOWED_HOSTS."""
         return is_allowed(url, self.settings.allowed_hosts)
 
+    def forget_texts(self) -> None:
+        """Drop the page texts kept for repeated calls; outcomes stay, without text.
+
+        A big dossier's pages weigh hundreds of MB as text: the pipeline calls this once
+        it holds the pages it needs, so that each text is freed as soon as it is cleaned.
+        """
+        self._done = {key: replace(page, text=None) for key, page in self._done.items()}
+        self._outcomes = [replace(page, text=None) for page in self._outcomes]
+
     @property
     def outcomes(self) -> list[Fetched]:
         """Every page outcome produced, in order (for the report and dossier.json)."""

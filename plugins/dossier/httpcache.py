@@ -26,7 +26,8 @@ like pages)::
     moved          INTEGER           1 when url reached final_url by permanent redirects only
                                      (301/308): later runs revalidate final_url directly
 
-Every write is one SQLite transaction, so it is atomic. A row whose checksum or
+Every write is one SQLite transaction, so it is atomic; the database runs in WAL mode
+(``fetch.sqlite3-wal`` and ``-shm`` sit beside it while it is open). A row whose checksum or
 date does not match is dropped with a warning; a database SQLite cannot read is
 moved aside to ``fetch.sqlite3.corrupt`` with a warning and a fresh one started.
 """
@@ -111,6 +112,8 @@ class CacheStore:
             aside = self.path.with_name(FILENAME + ".corrupt")
             logger.warning("cache %s is unreadable (%s); moved to %s", self.path, exc, aside)
             os.replace(self.path, aside)
+            for suffix in ("-wal", "-shm"):  # the journal of the broken file, if any
+                self.path.with_name(FILENAME + suffix).unlink(missing_ok=True)
             return _connect(self.path)
 
     def get(self, url: str) -> Entry | None:
@@ -174,6 +177,10 @@ class CacheStore:
 def _connect(path: Path) -> sqlite3.Connection:
     db = sqlite3.connect(path, check_same_thread=False, isolation_level="DEFERRED")
     try:
+        # Write-ahead log, synced at checkpoints only: a commit costs ~0.1 ms instead of
+        # an fsync (~1 ms), and a crash can lose the last commits but never corrupt the file.
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
         db.execute(_SCHEMA)
         _add_missing_columns(db)
         db.execute("SELECT count(*) FROM entries").fetchone()

@@ -7,7 +7,10 @@ call directly.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -17,11 +20,12 @@ from .derived import (
     cleaned_from_json,
     cleaned_to_json,
     digest,
+    fingerprint,
     source_version,
     themes_from_json,
     themes_to_json,
 )
-from .discover import Discovery, discover
+from .discover import Discovery, LinkReader, discover, listing_links
 from .fetch import Fetcher
 from .model import Cleaned, DossierInfo, Entry, Fetched, ThemeMatch
 from .rules import RuleSet
@@ -40,14 +44,35 @@ from .urls import url_key
 
 logger = logging.getLogger(__name__)
 
+try:
+    _MALLOC_TRIM = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+except (OSError, AttributeError):  # not glibc: musl, macOS, Windows
+    _MALLOC_TRIM = None
+
 # The modules whose code shapes a cleaned article, and a tagged one: a change in
 # any of them invalidates the derived results that depend on it.
 CLEAN_MODULES = ("clean", "extract", "metadata", "sanitize", "dom", "markers", "dates", "rewrite")
 TAG_MODULES = ("themes", "taxonomy", "textnorm")
+DISCOVER_MODULES = ("discover", "urls")
 
 
 _CLEAN_VERSION = source_version(CLEAN_MODULES)
 _TAG_VERSION = source_version(TAG_MODULES)
+_DISCOVER_VERSION = source_version(DISCOVER_MODULES)
+
+
+TRIM_EVERY = 250  # pages cleaned between two returns of freed memory to the system
+
+
+def release_memory() -> None:
+    """Return freed heap memory to the system (glibc only; elsewhere a no-op).
+
+    Page texts are decoded in the fetch threads, so glibc allocates them in per-thread
+    arenas that the main thread does not reuse: without a trim, freeing them as they are
+    cleaned does not lower the peak RSS of a big build at all.
+    """
+    if _MALLOC_TRIM is not None:
+        _MALLOC_TRIM(0)
 
 
 class DossierError(RuntimeError):
@@ -81,8 +106,11 @@ def build_dossier(settings: Settings) -> DossierResult:
         Fetcher(settings, validate=has_article, progress=settings.progress) as fetcher,
         DerivedCache(settings.cache_path) as derived,
     ):
-        found = discover(fetcher, settings)
+        found = discover(fetcher, settings, links=_listing_links(derived, settings))
+        info, problems = found.info, found.problems
         pages = _fetch_articles(fetcher, found)
+        del found  # its pages' texts, like the fetcher's, are not needed any more
+        fetcher.forget_texts()
         entries = _clean_all(pages, rules, derived)
         entries = _with_attachments(fetcher, entries)
         outcomes = list(fetcher.outcomes)
@@ -91,10 +119,31 @@ def build_dossier(settings: Settings) -> DossierResult:
             for e in entries
         ]
     entries = _relate(entries)
+    release_memory()
     matrix = cooccurrence([[m.slug for m in e.themes] for e in entries], _slugs(taxonomy))
-    result = DossierResult(found.info, entries, taxonomy, outcomes, found.problems, matrix)
+    result = DossierResult(info, entries, taxonomy, outcomes, problems, matrix)
     _check_strict(result, settings)
     return result
+
+
+def _listing_links(derived: DerivedCache, settings: Settings) -> LinkReader:
+    """listing_links, reusing the result for the same page text, settings and code."""
+    version = digest(
+        _DISCOVER_VERSION, fingerprint((settings.allowed_hosts, settings.exclude_patterns))
+    )
+
+    def links(
+        html: str, url: str, settings: Settings, allowed: Callable[[str], bool]
+    ) -> tuple[list[str], str | None]:
+        key = digest("listing", version, url, html)
+        stored = derived.get(key)
+        if stored is not None:
+            return stored["urls"], stored["next"]
+        urls, following = listing_links(html, url, settings, allowed)
+        derived.put(key, {"urls": urls, "next": following})
+        return urls, following
+
+    return links
 
 
 def _slugs(taxonomy: Taxonomy) -> list[str]:
@@ -110,12 +159,16 @@ def _fetch_articles(fetcher: Fetcher, found: Discovery) -> list[tuple[Fetched, b
     return [(found.start, True)] + [(page, False) for page in fetcher.fetch_pages(others)]
 
 
-def _cleaned(fetched: Fetched, rules: RuleSet, derived: DerivedCache) -> Cleaned | None:
+def _cleaned(
+    fetched: Fetched, rules: RuleSet, derived: DerivedCache, versions: dict[str, str]
+) -> Cleaned | None:
     """Clean a page, or reuse the result for the same bytes, rule and code."""
     if fetched.text is None:
         return None
     rule = rules.for_url(fetched.final_url)
-    key = digest("clean", _CLEAN_VERSION, repr(rule), fetched.final_url, fetched.text)
+    if rule.name not in versions:  # one RuleSet per build: a rule's name is its identity
+        versions[rule.name] = fingerprint(rule)
+    key = digest("clean", _CLEAN_VERSION, versions[rule.name], fetched.final_url, fetched.text)
     stored = derived.get(key)
     if stored is not None:
         return cleaned_from_json(stored)
@@ -127,11 +180,21 @@ def _cleaned(fetched: Fetched, rules: RuleSet, derived: DerivedCache) -> Cleaned
 def _clean_all(
     pages: list[tuple[Fetched, bool]], rules: RuleSet, derived: DerivedCache
 ) -> list[Entry]:
-    """Clean each page once and keep one entry per canonical URL."""
+    """Clean each page once and keep one entry per canonical URL.
+
+    ``pages`` is consumed: each page's text is released once it is cleaned, and the
+    entries keep the fetch metadata without the text.
+    """
     entries: list[Entry] = []
     seen: set[str] = set()
-    for fetched, lead in pages:
-        cleaned = _cleaned(fetched, rules, derived)
+    versions: dict[str, str] = {}
+    pages.reverse()
+    while pages:
+        if len(pages) % TRIM_EVERY == 0:
+            release_memory()
+        fetched, lead = pages.pop()
+        cleaned = _cleaned(fetched, rules, derived, versions)
+        fetched = replace(fetched, text=None)
         keys = {url_key(fetched.url), url_key(fetched.final_url)}
         if cleaned and cleaned.canonical_url:
             keys.add(url_key(cleaned.canonical_url))
