@@ -38,15 +38,10 @@ sys.path.insert(0, str(ROOT / "plugins"))
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-import mirror  # noqa: E402
 from benchgen import PER_PAGE, START_PATH, make_articles, write_markdown, write_site  # noqa: E402
 from dossier.settings import DEFAULTS  # noqa: E402
 from dossier.taxonomy import load_taxonomy  # noqa: E402
 from mirror import MirrorServer, Stats  # noqa: E402
-
-# The mirror writes headers and body in two sends; with Nagle's algorithm on, each
-# response then waits ~40 ms for the client's delayed ACK. Real servers do not.
-mirror._Handler.disable_nagle_algorithm = True
 
 PELICAN = ROOT / ".venv" / "bin" / "pelican"
 SITEURL = "http://127.0.0.1:9"

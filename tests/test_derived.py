@@ -115,7 +115,8 @@ class Calls:
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.clean: Counter[str] = Counter()
         self.tag = 0
-        real_clean, real_tag = pipeline.clean, pipeline.tag
+        self.related = 0
+        real_clean, real_tag, real_related = pipeline.clean, pipeline.tag, pipeline.related
 
         def clean(html: str, url: str, rules: object = None) -> Cleaned:
             self.clean[url] += 1
@@ -125,12 +126,18 @@ class Calls:
             self.tag += 1
             return real_tag(*args)
 
+        def related(*args: object, **kwargs: object) -> dict[str, tuple[str, ...]]:
+            self.related += 1
+            return real_related(*args, **kwargs)
+
         monkeypatch.setattr(pipeline, "clean", clean)
         monkeypatch.setattr(pipeline, "tag", tag)
+        monkeypatch.setattr(pipeline, "related", related)
 
     def reset(self) -> None:
         self.clean.clear()
         self.tag = 0
+        self.related = 0
 
 
 def _build(base_url: str, cache: Path, **extra: object) -> pipeline.DossierResult:
@@ -170,9 +177,11 @@ def test_unchanged_pages_are_not_cleaned_or_tagged_again(
         assert set(calls.clean.values()) == {1}
         assert cleaned_once >= _published(first) > 10
         assert calls.tag == _published(first)
+        assert calls.related == 1
         calls.reset()
         warm = _build(server.base_url, tmp_path / "cache")
-        assert (sum(calls.clean.values()), calls.tag) == (0, 0)
+        assert (sum(calls.clean.values()), calls.tag, calls.related) == (0, 0, 0)
+        assert [e.related for e in warm.entries] == [e.related for e in first.entries]
         assert [(e.cleaned, e.themes) for e in warm.entries] == [
             (e.cleaned, e.themes) for e in first.entries
         ]
@@ -198,6 +207,7 @@ def test_an_edited_page_alone_is_cleaned_and_tagged_again(
         result = _build(server.base_url, tmp_path / "cache")
     assert list(calls.clean) == [server.base_url + "/" + EDITED.removesuffix(".html")]
     assert calls.tag == 1
+    assert calls.related == 1  # one text changed: « À lire aussi » is worked out again
     edited = [e for e in result.entries if e.source_url in calls.clean]
     assert len(edited) == 1 and "Mise à jour : " in edited[0].cleaned.text
 

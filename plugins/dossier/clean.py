@@ -98,6 +98,11 @@ def has_article(html: str, url: str) -> bool:
     return len(text_of(content)) >= MIN_ARTICLE_CHARS and content.find(".//p") is not None
 
 
+def is_article(cleaned: Cleaned) -> bool:
+    """has_article's test on a page already cleaned: enough prose, in paragraphs."""
+    return len(cleaned.text) >= MIN_ARTICLE_CHARS and "<p" in cleaned.html
+
+
 def _body(root: HtmlElement) -> HtmlElement:
     body = root.find("body")
     return root if body is None else body

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from .clean import clean, has_article, load_rules
+from .clean import clean, is_article, load_rules
 from .derived import (
     DerivedCache,
     cleaned_from_json,
@@ -58,6 +58,7 @@ DISCOVER_MODULES = ("discover", "urls")
 
 _CLEAN_VERSION = source_version(CLEAN_MODULES)
 _TAG_VERSION = source_version(TAG_MODULES)
+_RELATED_VERSION = source_version(("related", "textnorm"))
 _DISCOVER_VERSION = source_version(DISCOVER_MODULES)
 
 
@@ -102,8 +103,9 @@ def build_dossier(settings: Settings) -> DossierResult:
     taxonomy = load_taxonomy(settings.taxonomy)
     corrections = load_corrections(settings.data)
     rules = load_rules(settings.rules_path)
+    early = CleanOnce(rules)
     with (
-        Fetcher(settings, validate=has_article, progress=settings.progress) as fetcher,
+        Fetcher(settings, validate=early, progress=settings.progress) as fetcher,
         DerivedCache(settings.cache_path) as derived,
     ):
         found = discover(fetcher, settings, links=_listing_links(derived, settings))
@@ -111,14 +113,14 @@ def build_dossier(settings: Settings) -> DossierResult:
         pages = _fetch_articles(fetcher, found)
         del found  # its pages' texts, like the fetcher's, are not needed any more
         fetcher.forget_texts()
-        entries = _clean_all(pages, rules, derived)
+        entries = _clean_all(pages, early, derived)
         entries = _with_attachments(fetcher, entries)
         outcomes = list(fetcher.outcomes)
         entries = [
             replace(e, themes=_themes(e, taxonomy, corrections, derived)) if e.cleaned else e
             for e in entries
         ]
-    entries = _relate(entries)
+        entries = _relate(entries, derived)
     release_memory()
     matrix = cooccurrence([[m.slug for m in e.themes] for e in entries], _slugs(taxonomy))
     result = DossierResult(info, entries, taxonomy, outcomes, problems, matrix)
@@ -159,26 +161,48 @@ def _fetch_articles(fetcher: Fetcher, found: Discovery) -> list[tuple[Fetched, b
     return [(found.start, True)] + [(page, False) for page in fetcher.fetch_pages(others)]
 
 
+class CleanOnce:
+    """The fetcher's check that a new page holds an article, done by cleaning it.
+
+    The result is kept for the clean stage, so a page fetched anew is parsed once
+    (checking with has_article and then cleaning cost a second parse per page).
+    """
+
+    def __init__(self, rules: RuleSet) -> None:
+        self.rules = rules
+        self._done: dict[tuple[str, str], Cleaned] = {}
+
+    def __call__(self, text: str, url: str) -> bool:
+        cleaned = clean(text, url, self.rules)
+        self._done[(url, digest(text))] = cleaned
+        return is_article(cleaned)
+
+    def take(self, text: str, url: str) -> Cleaned | None:
+        """The page as the check cleaned it, if it was checked (and forget it)."""
+        return self._done.pop((url, digest(text)), None)
+
+
 def _cleaned(
-    fetched: Fetched, rules: RuleSet, derived: DerivedCache, versions: dict[str, str]
+    fetched: Fetched, early: CleanOnce, derived: DerivedCache, versions: dict[str, str]
 ) -> Cleaned | None:
     """Clean a page, or reuse the result for the same bytes, rule and code."""
     if fetched.text is None:
         return None
-    rule = rules.for_url(fetched.final_url)
+    kept = early.take(fetched.text, fetched.final_url)
+    rule = early.rules.for_url(fetched.final_url)
     if rule.name not in versions:  # one RuleSet per build: a rule's name is its identity
         versions[rule.name] = fingerprint(rule)
     key = digest("clean", _CLEAN_VERSION, versions[rule.name], fetched.final_url, fetched.text)
     stored = derived.get(key)
     if stored is not None:
         return cleaned_from_json(stored)
-    cleaned = clean(fetched.text, fetched.final_url, rules)
+    cleaned = kept if kept is not None else clean(fetched.text, fetched.final_url, early.rules)
     derived.put(key, cleaned_to_json(cleaned))
     return cleaned
 
 
 def _clean_all(
-    pages: list[tuple[Fetched, bool]], rules: RuleSet, derived: DerivedCache
+    pages: list[tuple[Fetched, bool]], early: CleanOnce, derived: DerivedCache
 ) -> list[Entry]:
     """Clean each page once and keep one entry per canonical URL.
 
@@ -193,7 +217,7 @@ def _clean_all(
         if len(pages) % TRIM_EVERY == 0:
             release_memory()
         fetched, lead = pages.pop()
-        cleaned = _cleaned(fetched, rules, derived, versions)
+        cleaned = _cleaned(fetched, early, derived, versions)
         fetched = replace(fetched, text=None)
         keys = {url_key(fetched.url), url_key(fetched.final_url)}
         if cleaned and cleaned.canonical_url:
@@ -237,13 +261,22 @@ def _themes(
     return apply_corrections(entry.source_url, matches, corrections, taxonomy)
 
 
-def _relate(entries: list[Entry]) -> list[Entry]:
+def _relate(entries: list[Entry], derived: DerivedCache) -> list[Entry]:
+    """« À lire aussi » for every article, reused when no article or theme changed."""
     docs = [
         (e.source_url, frozenset(m.slug for m in e.themes), e.cleaned.text)
         for e in entries
         if e.cleaned
     ]
-    close = related(docs, k=3)
+    key = digest(
+        "related", _RELATED_VERSION, *(f"{k}\0{sorted(t)}\0{digest(text)}" for k, t, text in docs)
+    )
+    stored = derived.get(key)
+    if stored is not None:
+        close = {k: tuple(v) for k, v in stored.items()}
+    else:
+        close = related(docs, k=3)
+        derived.put(key, close)
     return [replace(e, related=close.get(e.source_url, ())) for e in entries]
 
 
