@@ -62,7 +62,9 @@ AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
 TRANSLATION_FEED_ATOM = None
 TRANSLATION_FEED_RSS = None
-FEED_MAX_ITEMS = None
+# Each feed carries the newest entries only, as Pelican's own feeds do: enough for any
+# reader to catch up, and a 5,000-article dossier does not make 40 MB feeds.
+FEED_MAX_ITEMS = 100
 
 RELATIVE_URLS = False
 CACHE_CONTENT = False

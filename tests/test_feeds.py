@@ -289,6 +289,16 @@ def test_summary_mode_leaves_the_full_text_out(tmp_path: Path) -> None:
     assert "content:encoded" not in rss and "Texte de l’article" not in rss
 
 
+def test_feed_max_items_keeps_the_newest_entries(tmp_path: Path) -> None:
+    every = build(tmp_path / "all")
+    files = build(tmp_path / "two", FEED_MAX_ITEMS=2)
+    for name in ("feeds/all.atom.xml", "feeds/all.rss.xml"):
+        feed, whole = feedparser.parse(files[name]), feedparser.parse(every[name])
+        assert feed.bozo == 0 and len(whole.entries) == 3
+        assert [e.id for e in feed.entries] == [e.id for e in whole.entries[:2]]
+        assert whole.entries[0].published_parsed >= whole.entries[2].published_parsed
+
+
 def test_without_an_absolute_siteurl_nothing_is_written(tmp_path: Path, caplog) -> None:
     settings = settings_for(tmp_path / "cache", SITEURL="")
     assert write_feeds({"articles": [], "dossier": hub()}, settings, tmp_path / "out") == []

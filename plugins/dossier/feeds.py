@@ -195,7 +195,8 @@ def feed_paths(settings: dict[str, Any]) -> dict[str, str]:
 
 
 def _feed(ident: str, title: str, subtitle: str, urls: tuple[str, ...], **kw: Any) -> FeedInfo:
-    entries = sorted(kw["entries"], key=lambda e: (-e.published.timestamp(), e.id))
+    newest_first = sorted(kw["entries"], key=lambda e: (-e.published.timestamp(), e.id))
+    entries = newest_first[: kw["limit"]]  # FEED_MAX_ITEMS; None keeps them all
     return FeedInfo(
         id=ident,
         title=xml_text(title).strip(),
@@ -219,6 +220,7 @@ def build_feeds(
     common = {
         "author": settings.get("AUTHOR") or sitename,
         "fallback": max((e.updated for e in entries), default=EPOCH),
+        "limit": settings.get("FEED_MAX_ITEMS"),
     }
     files = (paths["HUB_FEED_ATOM"], paths["HUB_FEED_RSS"])
     urls = (f"{base}/", *(f"{base}/{f}" for f in files))
