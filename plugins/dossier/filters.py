@@ -6,6 +6,7 @@ import logging
 import re
 from collections.abc import Iterable
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -36,6 +37,7 @@ def typo_fr(text: str | None) -> str:
     return _AFTER_QUOTE.sub("«\u00a0", text)
 
 
+@lru_cache(maxsize=4096)  # every card and page asks again for the same few dates
 def date_fr(value: date | datetime | None, form: str = "long") -> str:
     """« 16 août 2018 »: a French date with Babel, whatever the machine's locale."""
     if value is None:
