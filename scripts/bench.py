@@ -105,22 +105,65 @@ class Run:
     statuses: dict[int, int] = field(default_factory=dict)
 
 
+def _tree_rss_kb(pid: int) -> int:
+    """Resident memory of a process and all its descendants now, in kB (Linux /proc)."""
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text(encoding="utf-8")
+            total += int(
+                next(ln.split()[1] for ln in status.splitlines() if ln.startswith("VmRSS"))
+            )
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text(encoding="utf-8").split()]
+        except (OSError, StopIteration, ValueError):
+            continue  # the process ended meanwhile
+    return total
+
+
+class TreeMemory(threading.Thread):
+    """Samples the summed RSS of a process tree (worker processes included) every 20 ms."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.peak_kb, self.done = pid, 0, threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(0.02):
+            self.peak_kb = max(self.peak_kb, _tree_rss_kb(self.pid))
+
+
 def timed(command: list[str], log: Path) -> tuple[float, float]:
-    """Run a command; (wall seconds, peak RSS in MB of that process alone)."""
+    """Run a command; (wall seconds, peak RSS in MB of the process and its workers together).
+
+    ru_maxrss only knows one process at a time, so worker processes are summed by
+    sampling /proc; the larger of the two readings is kept.
+    """
     with log.open("w", encoding="utf-8") as out:
         start = time.perf_counter()
         proc = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+        sampler = TreeMemory(proc.pid)
+        sampler.start()
         _, status, usage = os.wait4(proc.pid, 0)
         elapsed = time.perf_counter() - start
+        sampler.done.set()
+        sampler.join()
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         tail = log.read_text(encoding="utf-8")[-3000:]
         raise SystemExit(f"build failed ({proc.returncode}): {' '.join(command)}\n{tail}")
-    return elapsed, usage.ru_maxrss / 1024  # Linux reports kilobytes
+    return elapsed, max(usage.ru_maxrss, sampler.peak_kb) / 1024  # Linux reports kilobytes
 
 
 def dossier_command(
-    output: Path, cache: Path, start: str, pages: int, offline: bool, search: bool
+    output: Path,
+    cache: Path,
+    start: str,
+    pages: int,
+    offline: bool,
+    search: bool,
+    extra: tuple[str, ...] = (),
 ) -> list[str]:
     """The contract command, quiet, with a listing page budget large enough for N.
 
@@ -143,7 +186,7 @@ def dossier_command(
     ]
     if "DOSSIER_SEARCH" in DEFAULTS:
         command.append(f"DOSSIER_SEARCH={json.dumps(search)}")
-    return command + (["DOSSIER_OFFLINE=true"] if offline else [])
+    return command + list(extra) + (["DOSSIER_OFFLINE=true"] if offline else [])
 
 
 def plain_command(content: Path, output: Path, plugins: Path) -> list[str]:
@@ -170,7 +213,14 @@ def written(output: Path) -> int:
     return sum(1 for _ in folder.glob("*/index.html")) if folder.is_dir() else 0
 
 
-def bench_size(n: int, latency: float, search: bool, work: Path, report: list[Run]) -> None:
+def bench_size(
+    n: int,
+    latency: float,
+    search: bool,
+    work: Path,
+    report: list[Run],
+    extra: tuple[str, ...] = (),
+) -> None:
     """Generate a dossier of n articles and run the four builds."""
     taxonomy = load_taxonomy(ROOT / "content" / "themes.toml")
     articles = make_articles(n, taxonomy)
@@ -190,7 +240,7 @@ def bench_size(n: int, latency: float, search: bool, work: Path, report: list[Ru
         start = server.url(START_PATH)
         for case, offline in (("cold", False), ("warm", False), ("offline", True)):
             server.reset_stats()
-            command = dossier_command(output, cache, start, pages, offline, search)
+            command = dossier_command(output, cache, start, pages, offline, search, extra)
             seconds, rss = timed(command, work / f"{case}-{n}.log")
             stats = server.stats
             run = Run(n, case, seconds, rss, written(output), stats.requests, stats.body_bytes)
@@ -274,6 +324,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="N = 16 and 200 only")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
     parser.add_argument("--search", action="store_true", help="also build the search index")
+    parser.add_argument(
+        "--set", action="append", default=[], help="extra -e KEY=VALUE for the dossier builds"
+    )
     args = parser.parse_args()
     sizes = [16, 200] if args.quick else [int(s) for s in args.sizes.split(",") if s.strip()]
     report: list[Run] = []
@@ -285,7 +338,7 @@ def main() -> None:
             f" load={os.getloadavg()}"
         )
         for n in sizes:
-            bench_size(n, args.latency, args.search, work, report)
+            bench_size(n, args.latency, args.search, work, report, tuple(args.set))
     print("\n".join(table(report)))
     print("\n".join(goals(report)))
 

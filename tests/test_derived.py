@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from dossier import derived, pipeline
+from dossier import derived, pipeline, workers
 from dossier.clean import load_rules
 from dossier.derived import (
     BATCH,
@@ -131,6 +131,7 @@ class Calls:
             return real_related(*args, **kwargs)
 
         monkeypatch.setattr(pipeline, "clean", clean)
+        monkeypatch.setattr(workers, "clean", clean)
         monkeypatch.setattr(pipeline, "tag", tag)
         monkeypatch.setattr(pipeline, "related", related)
 
@@ -209,7 +210,7 @@ def test_an_edited_page_alone_is_cleaned_and_tagged_again(
     assert calls.tag == 1
     assert calls.related == 1  # one text changed: « À lire aussi » is worked out again
     edited = [e for e in result.entries if e.source_url in calls.clean]
-    assert len(edited) == 1 and "Mise à jour : " in edited[0].cleaned.text
+    assert len(edited) == 1 and "Mise à jour : " in edited[0].cleaned.html
 
 
 def test_a_taxonomy_change_retags_everything_and_recleans_nothing(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from importlib.metadata import PackageNotFoundError, version
@@ -272,6 +272,21 @@ class Fetcher:
     def fetch_pages(self, urls: Sequence[str]) -> list[Fetched]:
         """Article pages, fetched concurrently (validate applied), in input order."""
         todo = [u for u in dict.fromkeys(urls) if (u, True) not in self._done]
+        for url, result in zip(todo, self._fetch_all(todo), strict=True):
+            self._done[(url, True)] = result
+            self._outcomes.append(result)
+        return [self._done[(u, True)] for u in urls]
+
+    def iter_pages(self, urls: Sequence[str]) -> Iterator[Fetched]:
+        """Like fetch_pages, but each page is yielded as soon as it and those before it are
+        in, and the fetcher keeps no text: a big dossier never sits in memory as a whole."""
+        todo = list(dict.fromkeys(urls))
+        for result in self._fetch_all(todo):
+            self._outcomes.append(replace(result, text=None))
+            yield result
+
+    def _fetch_all(self, todo: list[str]) -> Iterator[Fetched]:
+        """Fetch concurrently (per-host limits in the HTTP client); results in input order."""
         hosts = {host_of(u) for u in todo}
         workers = max(1, min(32, self.settings.host_concurrency * max(1, len(hosts))))
         with progress_bar(len(todo), self.progress) as advance:
@@ -282,11 +297,7 @@ class Fetcher:
                 return result
 
             with ThreadPoolExecutor(max_workers=workers) as pool:
-                results = list(pool.map(one, todo))
-        for url, result in zip(todo, results, strict=True):
-            self._done[(url, True)] = result
-            self._outcomes.append(result)
-        return [self._done[(u, True)] for u in urls]
+                yield from pool.map(one, todo)
 
     def probe_attachment(self, url: str, title: str = "") -> Attachment:
         """Media type and size of a linked document, from HEAD or the cache; never parsed."""

@@ -10,11 +10,11 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from .clean import clean, is_article, load_rules
+from .clean import clean, load_rules
 from .derived import (
     DerivedCache,
     cleaned_from_json,
@@ -28,7 +28,6 @@ from .derived import (
 from .discover import Discovery, LinkReader, discover, listing_links
 from .fetch import Fetcher
 from .model import Cleaned, DossierInfo, Entry, Fetched, ThemeMatch
-from .rules import RuleSet
 from .settings import Settings
 from .themes import (
     Corrections,
@@ -41,6 +40,7 @@ from .themes import (
     tag,
 )
 from .urls import url_key
+from .workers import PageCleaner, worker_count
 
 logger = logging.getLogger(__name__)
 
@@ -103,17 +103,17 @@ def build_dossier(settings: Settings) -> DossierResult:
     taxonomy = load_taxonomy(settings.taxonomy)
     corrections = load_corrections(settings.data)
     rules = load_rules(settings.rules_path)
-    early = CleanOnce(rules)
     with (
+        PageCleaner(rules, settings.rules_path, worker_count(settings.workers)) as early,
         Fetcher(settings, validate=early, progress=settings.progress) as fetcher,
         DerivedCache(settings.cache_path) as derived,
     ):
         found = discover(fetcher, settings, links=_listing_links(derived, settings))
         info, problems = found.info, found.problems
-        pages = _fetch_articles(fetcher, found)
+        pages = _fetch_articles(fetcher, found, early)
         del found  # its pages' texts, like the fetcher's, are not needed any more
         fetcher.forget_texts()
-        entries = _clean_all(pages, early, derived)
+        entries = _clean_all(pages, early, derived)  # cleans each page as it arrives
         entries = _with_attachments(fetcher, entries)
         outcomes = list(fetcher.outcomes)
         entries = [
@@ -121,6 +121,9 @@ def build_dossier(settings: Settings) -> DossierResult:
             for e in entries
         ]
         entries = _relate(entries, derived)
+    # The plain text served tagging and « À lire aussi »; publishing needs only the HTML,
+    # and at thousands of articles the texts weigh tens of megabytes.
+    entries = [replace(e, cleaned=replace(e.cleaned, text="")) if e.cleaned else e for e in entries]
     release_memory()
     matrix = cooccurrence([[m.slug for m in e.themes] for e in entries], _slugs(taxonomy))
     result = DossierResult(info, entries, taxonomy, outcomes, problems, matrix)
@@ -152,38 +155,25 @@ def _slugs(taxonomy: Taxonomy) -> list[str]:
     return [t.slug for t in taxonomy.themes]
 
 
-def _fetch_articles(fetcher: Fetcher, found: Discovery) -> list[tuple[Fetched, bool]]:
-    """The start page (the dossier's lead) first, then every other listed article."""
-    if not found.start.ok:
-        return [(found.start, True)]
-    start_keys = {url_key(found.start.url), url_key(found.start.final_url)}
+def _fetch_articles(
+    fetcher: Fetcher, found: Discovery, cleaner: PageCleaner
+) -> Iterator[tuple[Fetched, bool]]:
+    """The start page (the dossier's lead) first, then every other listed article,
+    each as soon as it is fetched."""
+    start = found.start
+    yield start, True
+    if not start.ok:
+        return
+    start_keys = {url_key(start.url), url_key(start.final_url)}
     others = [u for u in found.article_urls if url_key(u) not in start_keys]
-    return [(found.start, True)] + [(page, False) for page in fetcher.fetch_pages(others)]
-
-
-class CleanOnce:
-    """The fetcher's check that a new page holds an article, done by cleaning it.
-
-    The result is kept for the clean stage, so a page fetched anew is parsed once
-    (checking with has_article and then cleaning cost a second parse per page).
-    """
-
-    def __init__(self, rules: RuleSet) -> None:
-        self.rules = rules
-        self._done: dict[tuple[str, str], Cleaned] = {}
-
-    def __call__(self, text: str, url: str) -> bool:
-        cleaned = clean(text, url, self.rules)
-        self._done[(url, digest(text))] = cleaned
-        return is_article(cleaned)
-
-    def take(self, text: str, url: str) -> Cleaned | None:
-        """The page as the check cleaned it, if it was checked (and forget it)."""
-        return self._done.pop((url, digest(text)), None)
+    if not fetcher.settings.offline:
+        cleaner.expect(len(others))
+    for page in fetcher.iter_pages(others):
+        yield page, False
 
 
 def _cleaned(
-    fetched: Fetched, early: CleanOnce, derived: DerivedCache, versions: dict[str, str]
+    fetched: Fetched, early: PageCleaner, derived: DerivedCache, versions: dict[str, str]
 ) -> Cleaned | None:
     """Clean a page, or reuse the result for the same bytes, rule and code."""
     if fetched.text is None:
@@ -202,21 +192,19 @@ def _cleaned(
 
 
 def _clean_all(
-    pages: list[tuple[Fetched, bool]], early: CleanOnce, derived: DerivedCache
+    pages: Iterator[tuple[Fetched, bool]], early: PageCleaner, derived: DerivedCache
 ) -> list[Entry]:
     """Clean each page once and keep one entry per canonical URL.
 
-    ``pages`` is consumed: each page's text is released once it is cleaned, and the
-    entries keep the fetch metadata without the text.
+    Each page's text is released once it is cleaned: the entries keep the fetch
+    metadata without the text.
     """
     entries: list[Entry] = []
     seen: set[str] = set()
     versions: dict[str, str] = {}
-    pages.reverse()
-    while pages:
-        if len(pages) % TRIM_EVERY == 0:
+    for count, (fetched, lead) in enumerate(pages, 1):
+        if count % TRIM_EVERY == 0:
             release_memory()
-        fetched, lead = pages.pop()
         cleaned = _cleaned(fetched, early, derived, versions)
         fetched = replace(fetched, text=None)
         keys = {url_key(fetched.url), url_key(fetched.final_url)}

@@ -43,6 +43,9 @@ DEFAULTS: dict[str, Any] = {
     "DOSSIER_FEED_CONTENT": "full",  # "full" text or "summary" in feeds
     "DOSSIER_PROGRESS": True,
     "DOSSIER_SEARCH": True,  # build the Pagefind full-text index after the site
+    # Worker processes that clean new pages beside the build when there are many;
+    # 0 cleans in the build process itself; None: one per CPU, less one for the build.
+    "DOSSIER_WORKERS": None,
 }
 
 
@@ -80,6 +83,7 @@ class Settings:
     feed_content: str
     progress: bool
     search: bool
+    workers: int | None
 
 
 def _bool(name: str, value: Any) -> bool:
@@ -94,6 +98,12 @@ def _number(name: str, value: Any, *, minimum: float = 0, integer: bool = False)
         kind = "an integer" if integer else "a number"
         raise SettingsError(f"{name} must be {kind} >= {minimum}, not {value!r}")
     return value
+
+
+def _optional_count(name: str, value: Any) -> int | None:
+    if value is None:
+        return None
+    return _number(name, value, integer=True)
 
 
 def _url(name: str, value: Any) -> str:
@@ -178,6 +188,7 @@ def read_settings(pelican_settings: dict[str, Any], base: Path | None = None) ->
         feed_content=_choice("DOSSIER_FEED_CONTENT", raw["DOSSIER_FEED_CONTENT"], FEED_CONTENT),
         progress=_bool("DOSSIER_PROGRESS", raw["DOSSIER_PROGRESS"]),
         search=_bool("DOSSIER_SEARCH", raw["DOSSIER_SEARCH"]),
+        workers=_optional_count("DOSSIER_WORKERS", raw["DOSSIER_WORKERS"]),
     )
     return values
 

@@ -1,0 +1,98 @@
+"""Cleaning new pages as they arrive, in worker processes when there are many.
+
+The fetcher asks whether each new page holds an article; answering means cleaning
+it, and the result is kept for the clean stage so a page is parsed once. Cleaning
+is pure Python held by the GIL, so the fetch threads cannot share it out: with many
+new pages, a process pool puts every core to work. Small builds clean in the
+calling thread, since starting a worker costs about as much as cleaning a few
+dozen pages.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from .clean import clean, is_article, load_rules
+from .derived import digest
+from .model import Cleaned
+from .rules import RuleSet
+
+logger = logging.getLogger(__name__)
+
+POOL_THRESHOLD = 100  # new pages from which a process pool pays for its start-up
+
+_worker_rules: RuleSet | None = None
+
+
+def _start_worker(rules_path: str | None) -> None:
+    """Load the cleaning rules once in each worker process."""
+    global _worker_rules  # one RuleSet per worker process, loaded when it starts
+    _worker_rules = load_rules(Path(rules_path) if rules_path else None)
+
+
+def _clean_in_worker(text: str, url: str) -> Cleaned:
+    return clean(text, url, _worker_rules)
+
+
+def worker_count(setting: int | None) -> int:
+    """DOSSIER_WORKERS; None means one per CPU this process may use, less the build's own."""
+    if setting is not None:
+        return setting
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max((cpus or 1) - 1, 0)
+
+
+class PageCleaner:
+    """Validates fetched pages by cleaning them, and keeps each result for the clean stage."""
+
+    def __init__(self, rules: RuleSet, rules_path: Path | None, workers: int) -> None:
+        self.rules = rules
+        self.rules_path = rules_path
+        self.workers = workers
+        self._done: dict[tuple[str, str], Cleaned] = {}
+        self._pool: ProcessPoolExecutor | None = None
+
+    def expect(self, pages: int) -> None:
+        """Start worker processes when this many pages may need cleaning."""
+        if self._pool is None and self.workers > 0 and pages >= POOL_THRESHOLD:
+            logger.debug("cleaning in %d worker processes", self.workers)
+            # Pelican imports the plugin from PLUGIN_PATHS without leaving it on sys.path;
+            # a spawned worker starts from the parent's sys.path and must find it there.
+            plugins = str(Path(__file__).resolve().parent.parent)
+            if plugins not in sys.path:
+                sys.path.append(plugins)
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=multiprocessing.get_context("spawn"),  # never fork a threaded process
+                initializer=_start_worker,
+                initargs=(str(self.rules_path) if self.rules_path else None,),
+            )
+
+    def __call__(self, text: str, url: str) -> bool:
+        if self._pool is None:
+            cleaned = clean(text, url, self.rules)
+        else:
+            cleaned = self._pool.submit(_clean_in_worker, text, url).result()
+        self._done[(url, digest(text))] = cleaned
+        return is_article(cleaned)
+
+    def take(self, text: str, url: str) -> Cleaned | None:
+        """The page as the check cleaned it, if it was checked (and forget it)."""
+        return self._done.pop((url, digest(text)), None)
+
+    def close(self) -> None:
+        """Stop the worker processes, if any."""
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+    def __enter__(self) -> PageCleaner:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
