@@ -10,7 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from dossier.fetch import Fetcher, user_agent
+from dossier.client import user_agent
+from dossier.fetch import Fetcher
 from dossier.httpcache import FILENAME
 from dossier.model import Attachment
 from test_fetch import GOOD, has_article, make_settings

@@ -24,7 +24,7 @@ from .settings import Settings
 from .transport import FetchError
 
 if TYPE_CHECKING:
-    from .fetch import Http, Reply
+    from .client import Http, Reply
 
 logger = logging.getLogger(__name__)
 
@@ -40,12 +40,12 @@ class PagePolicy:
     def __init__(
         self,
         settings: Settings,
-        http: Http,
+        client: Callable[[], Http],
         store: CacheStore,
         validate: Callable[[str, str], bool] | None,
     ) -> None:
         self.settings = settings
-        self.http = http
+        self.client = client  # made on first use: offline builds never need one
         self.store = store
         self.validate = validate
         self.robots = RobotsRules(self._load_robots)
@@ -77,11 +77,11 @@ class PagePolicy:
         validators = good.validators() if good else {}
         if good is not None and good.moved and good.final_url != url:
             try:
-                reply = self.http.get(good.final_url, validators, want_body=_maybe_html)
+                reply = self.client().get(good.final_url, validators, want_body=_maybe_html)
                 return replace(reply, url=url, moved=True)
             except FetchError as exc:  # the move may have changed: ask the original URL again
                 logger.info("%s: %s at its new address; asking %s", url, exc.reason, url)
-        return self.http.get(url, validators, want_body=_maybe_html)
+        return self.client().get(url, validators, want_body=_maybe_html)
 
     def _good(self, url: str) -> Entry | None:
         entry = self.store.get(url)
@@ -129,16 +129,16 @@ class PagePolicy:
 
     def _head(self, url: str) -> Reply:
         try:
-            return self.http.get(url, method="HEAD")
+            return self.client().get(url, method="HEAD")
         except FetchError as exc:
             if exc.http_status not in HEAD_REFUSED:
                 raise
-        return self.http.get(url, want_body=lambda _kind: False)
+        return self.client().get(url, want_body=lambda _kind: False)
 
     def _load_robots(self, where: str) -> RobotsFile:
         good = self._good(where)
         try:
-            reply = self.http.get(where, good.validators() if good else {}, cap=ROBOTS_CAP)
+            reply = self.client().get(where, good.validators() if good else {}, cap=ROBOTS_CAP)
         except FetchError as exc:
             status = exc.http_status or 0
             if 400 <= status < 500 and status != 429:
