@@ -265,3 +265,26 @@ def test_a_cleaner_code_change_recleans_everything(
         monkeypatch.setattr(pipeline, "_CLEAN_VERSION", derived.digest("another version"))
         _build(server.base_url, tmp_path / "cache")
     assert (sum(calls.clean.values()), calls.tag) == (cleaned_once, 0)
+
+
+def test_stems_are_kept_between_builds(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dossier import textnorm
+
+    missing: list[str] = []
+    real_missing = textnorm._StemMemo.__missing__
+
+    def counted(self: textnorm._StemMemo, word: str) -> str:
+        missing.append(word)
+        return real_missing(self, word)
+
+    monkeypatch.setattr(textnorm._StemMemo, "__missing__", counted)
+    with MirrorServer(site) as server:
+        monkeypatch.setattr(textnorm, "_STEMS", textnorm._StemMemo())
+        _build(server.base_url, tmp_path / "cache")
+        first = len(missing)
+        monkeypatch.setattr(textnorm, "_STEMS", textnorm._StemMemo())  # a new process, say
+        _build(server.base_url, tmp_path / "cache", DOSSIER_OFFLINE=True)
+    assert first > 1000  # the taxonomy and sixteen articles
+    assert len(missing) == first  # the second build stemmed no word again

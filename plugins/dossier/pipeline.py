@@ -29,6 +29,7 @@ from .discover import Discovery, LinkReader, discover, listing_links
 from .fetch import Fetcher
 from .model import Cleaned, DossierInfo, Entry, Fetched, ThemeMatch
 from .settings import Settings
+from .textnorm import known_stems, remember_stems, stemmer_version
 from .themes import (
     Corrections,
     Taxonomy,
@@ -100,13 +101,23 @@ class DossierResult:
 
 def build_dossier(settings: Settings) -> DossierResult:
     """Run the whole pipeline for one dossier."""
+    with DerivedCache(settings.cache_path) as derived:
+        stems_key = digest("stems", _TAG_VERSION, stemmer_version())
+        remember_stems(derived.get(stems_key) or {})
+        result = _build(settings, derived)
+        derived.put(stems_key, known_stems())
+    release_memory()
+    _check_strict(result, settings)
+    return result
+
+
+def _build(settings: Settings, derived: DerivedCache) -> DossierResult:
     taxonomy = load_taxonomy(settings.taxonomy)
     corrections = load_corrections(settings.data)
     rules = load_rules(settings.rules_path)
     with (
         PageCleaner(rules, settings.rules_path, worker_count(settings.workers)) as early,
         Fetcher(settings, validate=early, progress=settings.progress) as fetcher,
-        DerivedCache(settings.cache_path) as derived,
     ):
         found = discover(fetcher, settings, links=_listing_links(derived, settings))
         info, problems = found.info, found.problems
@@ -116,19 +127,16 @@ def build_dossier(settings: Settings) -> DossierResult:
         entries = _clean_all(pages, early, derived)  # cleans each page as it arrives
         entries = _with_attachments(fetcher, entries)
         outcomes = list(fetcher.outcomes)
-        entries = [
-            replace(e, themes=_themes(e, taxonomy, corrections, derived)) if e.cleaned else e
-            for e in entries
-        ]
-        entries = _relate(entries, derived)
+    entries = [
+        replace(e, themes=_themes(e, taxonomy, corrections, derived)) if e.cleaned else e
+        for e in entries
+    ]
+    entries = _relate(entries, derived)
     # The plain text served tagging and « À lire aussi »; publishing needs only the HTML,
     # and at thousands of articles the texts weigh tens of megabytes.
     entries = [replace(e, cleaned=replace(e.cleaned, text="")) if e.cleaned else e for e in entries]
-    release_memory()
     matrix = cooccurrence([[m.slug for m in e.themes] for e in entries], _slugs(taxonomy))
-    result = DossierResult(info, entries, taxonomy, outcomes, problems, matrix)
-    _check_strict(result, settings)
-    return result
+    return DossierResult(info, entries, taxonomy, outcomes, problems, matrix)
 
 
 def _listing_links(derived: DerivedCache, settings: Settings) -> LinkReader:

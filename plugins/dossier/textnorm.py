@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
+from importlib.metadata import PackageNotFoundError, version
 
 import snowballstemmer
 
@@ -63,6 +65,24 @@ class _StemMemo(dict[str, str]):
 
 
 _STEMS = _StemMemo()
+
+
+def stemmer_version() -> str:
+    """The installed stemmer's version: stems kept between builds depend on it."""
+    try:
+        return version("snowballstemmer")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def known_stems() -> dict[str, str]:
+    """Every word stemmed so far, to keep for the next build."""
+    return dict(_STEMS)
+
+
+def remember_stems(stems: Mapping[str, str]) -> None:
+    """Stems an earlier build worked out: the same words need no stemmer call."""
+    _STEMS.update(stems)
 
 
 def normalise(text: str) -> str:

@@ -1,6 +1,6 @@
 """Pieces of the HTTP layer that need no ``requests``: retry timing and per-host gates.
 
-``fetch.py`` is the only module that talks HTTP; it uses these to decide how long
+``client.py`` is the only module that talks HTTP; it uses these to decide how long
 to wait before a retry and to keep each host at its concurrency and delay limits.
 """
 
