@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from dossier.discover import find_dossier, listing_links, next_page, parse, unique
+from dossier.discover import unique
+from dossier.links import find_dossier, listing_links, next_page, parse
 from dossier.settings import read_settings
 from dossier.urls import strip_tracking, url_key
 

@@ -1,45 +1,41 @@
 """Discovery: from the start page to the dossier, its listing and its article links.
 
-Nobody here knows the source site's exact markup, so discovery relies on link
-texts (« Cet article fait partie du dossier : », « Voir les N actualités… »),
-document structure (main content versus navigation chrome) and the configurable
-patterns in Settings, never on one guessed CSS class.
+This module walks (start page, dossier page, listing pages one after the other);
+reading each page is ``links``' job, through a ``PageReader``: the ``links`` module
+itself, or ``CachedReader``, which keeps what each page said in the derived cache
+so that a rebuild need not parse (nor load BeautifulSoup) when nothing changed.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
+from types import ModuleType
 from typing import Protocol
 
-from bs4 import BeautifulSoup, Tag
-
+from .derived import DerivedCache, digest, fingerprint, source_version
 from .model import DossierInfo, Fetched
 from .settings import Settings
-from .urls import absolute, strip_tracking, url_key
+from .urls import url_key
 
 logger = logging.getLogger(__name__)
 
-# Containers that are site chrome, never the listing's main list.
-CHROME_TAGS = ("nav", "header", "footer", "aside", "form", "script", "style", "noscript")
-CHROME_ROLES = ("navigation", "banner", "contentinfo", "complementary", "search")
-CHROME_HINT = re.compile(
-    r"\b(menu|nav|navbar|sidebar|side-bar|footer|header|breadcrumb|ariane|cookie|share|"
-    r"partage|social|pager|pagination|newsletter|related|autres?-dossiers?|tags?)\b",
-    re.IGNORECASE,
-)
-# Next-page link texts, most telling first: a bare « » » may also mean « last page ».
-NEXT_TEXTS = (
-    re.compile(r"^\s*(aller\s+à\s+la\s+)?(page\s+suivante|suivante?|next)\b.*$", re.IGNORECASE),
-    re.compile(r"^\s*›\s*$"),
-    re.compile(r"^\s*[»>]\s*$"),
-)
-MAIN_SHARE = 0.8  # the main list is the deepest block holding this share of candidate links
+# A change in the code that reads pages invalidates what the cache kept of them.
+READER_VERSION = source_version(("links", "urls"))
 
 
-LinkReader = Callable[[str, str, Settings, Callable[[str], bool]], tuple[list[str], str | None]]
+class PageReader(Protocol):
+    """What discovery needs to read a page (``links`` provides it)."""
+
+    def find_dossier(self, html: str, url: str, settings: Settings) -> DossierInfo: ...
+
+    def dossier_page(self, html: str, url: str, settings: Settings) -> DossierInfo: ...
+
+    def listing_links(
+        self, html: str, url: str, settings: Settings, allowed: Callable[[str], bool]
+    ) -> tuple[list[str], str | None]: ...
 
 
 class PageSource(Protocol):
@@ -61,141 +57,50 @@ class Discovery:
     problems: list[str] = field(default_factory=list)
 
 
-def parse(html: str) -> BeautifulSoup:
-    """Parse HTML with lxml, the fast and lenient parser."""
-    return BeautifulSoup(html, "lxml")
+class CachedReader:
+    """``links``' readers, remembered in the derived cache by page text, URL and settings."""
 
-
-def _links_after(soup: BeautifulSoup, pattern: re.Pattern[str]) -> Tag | None:
-    """The first link that follows (or contains) a text matching pattern."""
-    node = soup.find(string=pattern)
-    if node is None:
-        return None
-    parent = node.parent
-    if isinstance(parent, Tag) and parent.name == "a" and parent.get("href"):
-        return parent
-    nxt = node.find_next("a", href=True)
-    return nxt if isinstance(nxt, Tag) else None
-
-
-def find_dossier(html: str, url: str, settings: Settings) -> DossierInfo:
-    """Read the dossier link and the « Voir les N actualités » link of an article page."""
-    soup = parse(html)
-    dossier = _links_after(soup, re.compile(settings.dossier_marker, re.IGNORECASE))
-    listing_re = re.compile(settings.listing_pattern, re.IGNORECASE)
-    listing = soup.find("a", href=True, string=listing_re)
-    if listing is None:  # the text may be split over inline children
-        listing = next(
-            (a for a in soup.find_all("a", href=True) if listing_re.search(a.get_text(" "))), None
+    def __init__(self, derived: DerivedCache, settings: Settings) -> None:
+        self.derived = derived
+        self.version = digest(
+            READER_VERSION,
+            fingerprint((settings.allowed_hosts, settings.exclude_patterns)),
+            settings.dossier_marker,
+            settings.listing_pattern,
         )
-    announced = None
-    if isinstance(listing, Tag):
-        match = listing_re.search(listing.get_text(" "))
-        announced = int(match.group(1)) if match and match.groups() else None
-    return DossierInfo(
-        title=_text(dossier) or None,
-        url=absolute(url, dossier.get("href")) if dossier else None,
-        listing_url=absolute(url, listing.get("href")) if isinstance(listing, Tag) else None,
-        announced=announced,
-    )
 
+    @cached_property
+    def links(self) -> ModuleType:
+        """The parsing module, imported on the first page not in the cache."""
+        from . import links  # late on purpose: BeautifulSoup costs ~0.1 s to import
 
-def _text(tag: Tag | None) -> str:
-    return " ".join(tag.get_text(" ").split()) if tag is not None else ""
+        return links
 
+    def _info(self, kind: str, html: str, url: str, settings: Settings) -> DossierInfo:
+        key = digest(kind, self.version, url, html)
+        stored = self.derived.get(key)
+        if stored is not None:
+            return DossierInfo(**stored)
+        info = getattr(self.links, kind)(html, url, settings)
+        self.derived.put(key, vars(info))
+        return info
 
-def _hinted_chrome(tag: Tag) -> bool:
-    """Does the element's class or id name it as chrome (menu, sidebar, share…)?"""
-    hints = " ".join([*tag.get("class", []), str(tag.get("id", ""))])
-    return bool(hints and CHROME_HINT.search(hints))
+    def find_dossier(self, html: str, url: str, settings: Settings) -> DossierInfo:
+        return self._info("find_dossier", html, url, settings)
 
+    def dossier_page(self, html: str, url: str, settings: Settings) -> DossierInfo:
+        return self._info("dossier_page", html, url, settings)
 
-def _strip_chrome(scope: Tag, *, hints: bool = True) -> None:
-    """Remove navigation chrome: by element and role, and (with hints) by class/id words."""
-    for tag in list(scope.find_all(True)):
-        if tag.decomposed or tag.parent is None:
-            continue
-        if (
-            tag.name in CHROME_TAGS
-            or tag.get("role") in CHROME_ROLES
-            or (hints and _hinted_chrome(tag))
-        ):
-            tag.decompose()
-
-
-def next_page(soup: BeautifulSoup, url: str) -> str | None:
-    """The listing's next page: rel="next", then « Page suivante », then « › », then « » »."""
-    for tag in soup.find_all(["a", "link"], rel=True, href=True):
-        if "next" in tag.get("rel", []):
-            return absolute(url, tag["href"])
-    found: dict[int, str] = {}
-    for anchor in soup.find_all("a", href=True):
-        labels = (_text(anchor), str(anchor.get("aria-label", "")), str(anchor.get("title", "")))
-        for rank, pattern in enumerate(NEXT_TEXTS):
-            if rank not in found and any(pattern.match(label) for label in labels):
-                found[rank] = anchor["href"]
-    return absolute(url, found[min(found)]) if found else None
-
-
-def listing_links(
-    html: str, url: str, settings: Settings, allowed: Callable[[str], bool]
-) -> tuple[list[str], str | None]:
-    """Article links of one listing page's main list, and the next page's URL."""
-    soup = parse(html)
-    following = next_page(soup, url)  # reads the tree only: the first pass can reuse it
-    own = {url_key(url), url_key(following)} if following else {url_key(url)}
-    excluded = [re.compile(p) for p in settings.exclude_patterns]
-    # Class/id words are only hints: if they swallow the whole list, trust structure alone.
-    for hints in (True, False):
-        if not hints:
-            soup = parse(html)
-        scope = soup.find("main") or soup.find(attrs={"role": "main"}) or soup.body or soup
-        _strip_chrome(scope, hints=hints)
-        candidates = [
-            a for a in scope.find_all("a", href=True) if _candidate(a, url, own, excluded, allowed)
-        ]
-        if candidates:
-            break
-    main = _main_list(candidates)
-    urls = [strip_tracking(absolute(url, a["href"]) or "") for a in candidates if _within(a, main)]
-    return urls, following
-
-
-def _candidate(
-    anchor: Tag,
-    page_url: str,
-    own: set[str],
-    excluded: list[re.Pattern[str]],
-    allowed: Callable[[str], bool],
-) -> bool:
-    """Could this link be an article of the list (allowed, not the listing, not excluded)?"""
-    target = absolute(page_url, anchor["href"])
-    if not target or not allowed(target) or url_key(target) in own:
-        return False
-    path = "/" + target.split("://", 1)[-1].partition("/")[2]
-    return not any(p.search(path) for p in excluded) and not re.search(r"[?&]page=\d", target)
-
-
-def _main_list(anchors: list[Tag]) -> Tag | None:
-    """The deepest element holding most candidate links: the listing's main list."""
-    if not anchors:
-        return None
-    counts: dict[int, tuple[Tag, int, set[str]]] = {}
-    for anchor in anchors:
-        key = url_key(anchor["href"])
-        for depth, parent in enumerate(reversed(list(anchor.parents))):
-            tag, level, keys = counts.get(id(parent), (parent, depth, set()))
-            keys.add(key)
-            counts[id(parent)] = (tag, level, keys)
-    total = len({url_key(a["href"]) for a in anchors})
-    eligible = [
-        (level, tag) for tag, level, keys in counts.values() if len(keys) >= MAIN_SHARE * total
-    ]
-    return max(eligible, key=lambda item: item[0])[1] if eligible else None
-
-
-def _within(anchor: Tag, container: Tag | None) -> bool:
-    return container is None or any(parent is container for parent in anchor.parents)
+    def listing_links(
+        self, html: str, url: str, settings: Settings, allowed: Callable[[str], bool]
+    ) -> tuple[list[str], str | None]:
+        key = digest("listing", self.version, url, html)
+        stored = self.derived.get(key)
+        if stored is not None:
+            return stored["urls"], stored["next"]
+        urls, following = self.links.listing_links(html, url, settings, allowed)
+        self.derived.put(key, {"urls": urls, "next": following})
+        return urls, following
 
 
 def unique(urls: Iterable[str]) -> list[str]:
@@ -210,39 +115,34 @@ def unique(urls: Iterable[str]) -> list[str]:
     return result
 
 
-def discover(fetcher: PageSource, settings: Settings, links: LinkReader | None = None) -> Discovery:
-    """Walk from the start page to every article link of the dossier listing.
-
-    ``links`` reads one listing page (``listing_links`` unless the caller caches it).
-    """
+def discover(fetcher: PageSource, settings: Settings, reader: PageReader) -> Discovery:
+    """Walk from the start page to every article link of the dossier listing."""
     start = fetcher.fetch_page(settings.start_url)
     if not start.ok:
         info = DossierInfo(title=None, url=None, listing_url=None, announced=None)
         return Discovery(info, start, problems=[f"start page unavailable: {start.reason}"])
-    info = find_dossier(start.text or "", start.final_url, settings)
+    info = reader.find_dossier(start.text or "", start.final_url, settings)
     discovery = Discovery(info, start)
     listing_url = info.listing_url or info.url
     if info.url and (info.title is None or info.listing_url is None):
-        discovery.info = _complete_from_dossier_page(fetcher, info, settings)
+        discovery.info = _complete_from_dossier_page(fetcher, info, settings, reader)
         listing_url = discovery.info.listing_url or info.url
     if not listing_url:
         discovery.problems.append("no dossier link found on the start page")
         return discovery
-    reader = links or listing_links
     discovery.article_urls = _walk_listing(fetcher, listing_url, settings, discovery, reader)
     return discovery
 
 
 def _complete_from_dossier_page(
-    fetcher: PageSource, info: DossierInfo, settings: Settings
+    fetcher: PageSource, info: DossierInfo, settings: Settings, reader: PageReader
 ) -> DossierInfo:
     page = fetcher.fetch_page(info.url)
     if not page.ok:
         return info
-    found = find_dossier(page.text or "", page.final_url, settings)
-    title = info.title or _text(parse(page.text or "").find("h1")) or None
+    found = reader.dossier_page(page.text or "", page.final_url, settings)
     return DossierInfo(
-        title=title,
+        title=info.title or found.title,
         url=info.url,
         listing_url=info.listing_url or found.listing_url,
         announced=info.announced if info.announced is not None else found.announced,
@@ -250,7 +150,7 @@ def _complete_from_dossier_page(
 
 
 def _walk_listing(
-    fetcher: PageSource, url: str, settings: Settings, discovery: Discovery, links: LinkReader
+    fetcher: PageSource, url: str, settings: Settings, discovery: Discovery, reader: PageReader
 ) -> list[str]:
     urls: list[str] = []
     visited: set[str] = set()
@@ -265,6 +165,8 @@ def _walk_listing(
         if not page.ok:
             discovery.problems.append(f"listing page {next_url} unavailable: {page.reason}")
             break
-        found, next_url = links(page.text or "", page.final_url, settings, fetcher.allowed)
+        found, next_url = reader.listing_links(
+            page.text or "", page.final_url, settings, fetcher.allowed
+        )
         urls.extend(found)
     return unique(urls)[: settings.max_articles]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -25,7 +25,7 @@ from .derived import (
     themes_from_json,
     themes_to_json,
 )
-from .discover import Discovery, LinkReader, discover, listing_links
+from .discover import CachedReader, Discovery, discover
 from .fetch import Fetcher
 from .model import Cleaned, DossierInfo, Entry, Fetched, ThemeMatch
 from .settings import Settings
@@ -54,13 +54,11 @@ except (OSError, AttributeError):  # not glibc: musl, macOS, Windows
 # any of them invalidates the derived results that depend on it.
 CLEAN_MODULES = ("clean", "extract", "metadata", "sanitize", "dom", "markers", "dates", "rewrite")
 TAG_MODULES = ("themes", "taxonomy", "textnorm")
-DISCOVER_MODULES = ("discover", "urls")
 
 
 _CLEAN_VERSION = source_version(CLEAN_MODULES)
 _TAG_VERSION = source_version(TAG_MODULES)
 _RELATED_VERSION = source_version(("related", "textnorm"))
-_DISCOVER_VERSION = source_version(DISCOVER_MODULES)
 
 
 TRIM_EVERY = 250  # pages cleaned between two returns of freed memory to the system
@@ -119,7 +117,7 @@ def _build(settings: Settings, derived: DerivedCache) -> DossierResult:
         PageCleaner(rules, settings.rules_path, worker_count(settings.workers)) as early,
         Fetcher(settings, validate=early, progress=settings.progress) as fetcher,
     ):
-        found = discover(fetcher, settings, links=_listing_links(derived, settings))
+        found = discover(fetcher, settings, CachedReader(derived, settings))
         info, problems = found.info, found.problems
         pages = _fetch_articles(fetcher, found, early)
         del found  # its pages' texts, like the fetcher's, are not needed any more
@@ -137,26 +135,6 @@ def _build(settings: Settings, derived: DerivedCache) -> DossierResult:
     entries = [replace(e, cleaned=replace(e.cleaned, text="")) if e.cleaned else e for e in entries]
     matrix = cooccurrence([[m.slug for m in e.themes] for e in entries], _slugs(taxonomy))
     return DossierResult(info, entries, taxonomy, outcomes, problems, matrix)
-
-
-def _listing_links(derived: DerivedCache, settings: Settings) -> LinkReader:
-    """listing_links, reusing the result for the same page text, settings and code."""
-    version = digest(
-        _DISCOVER_VERSION, fingerprint((settings.allowed_hosts, settings.exclude_patterns))
-    )
-
-    def links(
-        html: str, url: str, settings: Settings, allowed: Callable[[str], bool]
-    ) -> tuple[list[str], str | None]:
-        key = digest("listing", version, url, html)
-        stored = derived.get(key)
-        if stored is not None:
-            return stored["urls"], stored["next"]
-        urls, following = listing_links(html, url, settings, allowed)
-        derived.put(key, {"urls": urls, "next": following})
-        return urls, following
-
-    return links
 
 
 def _slugs(taxonomy: Taxonomy) -> list[str]:
