@@ -161,6 +161,16 @@ def test_host_delay_spaces_requests(server: Script, tmp_path: Path) -> None:
     assert min(b - a for a, b in itertools.pairwise(starts)) >= 0.18
 
 
+def test_robots_crawl_delay_spaces_requests(server: Script, tmp_path: Path) -> None:
+    server.route("/robots.txt", page("robots-crawl-delay.txt", content_type="text/plain"))
+    urls = [server.route(f"/a{i}", page("article.html")) for i in range(3)]
+    with Fetcher(make_settings(tmp_path)) as fetcher:
+        fetched = fetcher.fetch_pages(urls)
+    assert [f.status for f in fetched] == ["fetched"] * 3
+    starts = sorted(s.at for s in server.seen if s.path.startswith("/a"))
+    assert min(b - a for a, b in itertools.pairwise(starts)) >= 0.28
+
+
 def test_same_page_twice_in_a_run_is_fetched_once(server: Script, tmp_path: Path) -> None:
     url = server.route("/p", page("article.html"))
     with Fetcher(make_settings(tmp_path)) as fetcher:

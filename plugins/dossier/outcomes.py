@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from .encoding import decode_html, media_type
 from .httpcache import CacheStore, Entry, now
 from .model import Attachment, Fetched, Status
-from .netsafety import UnsafeURL, check_allowed, is_allowed
+from .netsafety import UnsafeURL, check_allowed, host_of, is_allowed
 from .robots import DISALLOWED, RobotsFile, RobotsRules
 from .settings import Settings
 from .transport import FetchError
@@ -60,6 +60,8 @@ class PagePolicy:
         if self.settings.offline:
             return _from_entry(url, good, "cached") if good else _failed(url, OFFLINE_MISSING)
         refusal = self.robots.refusal(url) if self.settings.obey_robots else None
+        if refusal is None and self.settings.obey_robots:
+            self._space_requests(url)
         if refusal == DISALLOWED:
             return _failed(url, refusal)
         if refusal:
@@ -71,6 +73,15 @@ class PagePolicy:
         if reply.status == 304:
             return self._not_modified(url, good, reply)
         return self._accept(url, reply, good, check)
+
+    def _space_requests(self, url: str) -> None:
+        """Honour robots.txt's Crawl-delay for the host, up to the longest wait we accept."""
+        delay = self.robots.crawl_delay(url)
+        if delay:
+            cap = self.settings.retry_after_cap
+            if delay > cap:
+                logger.info("%s asks a Crawl-delay of %.0f s; waiting %.0f s", url, delay, cap)
+            self.client().gates.at_least(host_of(url), min(delay, cap))
 
     def _request(self, url: str, good: Entry | None) -> Reply:
         """A conditional GET; after a permanent redirect, straight to where the page moved."""

@@ -67,6 +67,14 @@ class RobotsRules:
             return None
         return DISALLOWED
 
+    def crawl_delay(self, url: str) -> float | None:
+        """The Crawl-delay robots.txt asks of us for this URL's host, if any."""
+        where = robots_url(url)
+        if self._load(where).state != "found":
+            return None
+        delay = self._parsers[where].crawl_delay(self._agent)
+        return float(delay) if delay else None
+
     def _load(self, where: str) -> RobotsFile:
         with self._lock:
             origin_lock = self._origin_locks.setdefault(where, threading.Lock())

@@ -89,6 +89,11 @@ class HostGate:
         self._lock = threading.Lock()
         self._next_start = 0.0
 
+    def at_least(self, delay: float) -> None:
+        """Raise the spacing between request starts to ``delay`` (never lower it)."""
+        with self._lock:
+            self._delay = max(self._delay, delay)
+
     @contextmanager
     def slot(self) -> Iterator[None]:
         """Hold one of the host's slots for the duration of a request."""
@@ -111,8 +116,14 @@ class Gates:
         self._gates: dict[str, HostGate] = {}
         self._lock = threading.Lock()
 
+    def _gate(self, host: str) -> HostGate:
+        with self._lock:
+            return self._gates.setdefault(host, HostGate(self._concurrency, self._delay))
+
     def slot(self, host: str) -> AbstractContextManager[None]:
         """The slot context manager of one host."""
-        with self._lock:
-            gate = self._gates.setdefault(host, HostGate(self._concurrency, self._delay))
-        return gate.slot()
+        return self._gate(host).slot()
+
+    def at_least(self, host: str, delay: float) -> None:
+        """Space this host's requests at least ``delay`` seconds apart (robots Crawl-delay)."""
+        self._gate(host).at_least(delay)
