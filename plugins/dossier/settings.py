@@ -26,7 +26,7 @@ DEFAULTS: dict[str, Any] = {
     "DOSSIER_MAX_REDIRECTS": 5,
     "DOSSIER_RETRIES": 3,
     "DOSSIER_BACKOFF": 0.5,  # seconds, doubled on each retry, with jitter
-    "DOSSIER_RETRY_AFTER_CAP": 30.0,  # longest Retry-After we honour, seconds
+    "DOSSIER_RETRY_AFTER_CAP": 30.0,  # longest Retry-After or Crawl-delay we honour, seconds
     "DOSSIER_HOST_CONCURRENCY": 4,
     "DOSSIER_HOST_DELAY": 0.0,  # minimum seconds between two requests to one host
     "DOSSIER_OBEY_ROBOTS": True,
