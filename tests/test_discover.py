@@ -105,3 +105,21 @@ def test_listing_whose_list_looks_like_chrome_by_name_is_still_found(settings) -
         "https://www.cerema.fr/fr/actualites/b",
     ]
     assert following is None
+
+
+def _fixture(name: str) -> str:
+    return (Path(__file__).parent / "fixtures" / "discover" / name).read_text(encoding="utf-8")
+
+
+def test_label_links_of_teasers_are_not_articles(settings) -> None:
+    urls, _ = listing_links(_fixture("listing-with-labels.html"), BASE, settings, allowed)
+    assert urls == [
+        "https://www.cerema.fr/fr/actualites/eclairage-des-bourgs",
+        "https://www.cerema.fr/fr/actualites/cantines-et-donnees",
+        "https://www.cerema.fr/fr/actualites/velo",
+    ]
+
+
+def test_a_listing_of_read_more_links_keeps_them_all(settings) -> None:
+    urls, _ = listing_links(_fixture("listing-read-more.html"), BASE, settings, allowed)
+    assert urls == ["https://www.cerema.fr/fr/a/un", "https://www.cerema.fr/fr/b/deux"]

@@ -10,7 +10,9 @@ in Settings, never on one guessed CSS class.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
@@ -32,6 +34,8 @@ NEXT_TEXTS = (
     re.compile(r"^\s*›\s*$"),
     re.compile(r"^\s*[»>]\s*$"),
 )
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+TITLE_CHARS, TITLE_WORDS = 25, 4  # a link text this long reads like a title, not a label
 MAIN_SHARE = 0.8  # the main list is the deepest block holding this share of candidate links
 
 
@@ -131,8 +135,42 @@ def listing_links(
         if candidates:
             break
     main = _main_list(candidates)
-    urls = [strip_tracking(absolute(url, a["href"]) or "") for a in candidates if _within(a, main)]
+    listed = _article_links([a for a in candidates if _within(a, main)], url)
+    urls = [strip_tracking(absolute(url, a["href"]) or "") for a in listed]
     return urls, following
+
+
+def _titled(anchor: Tag) -> bool:
+    """Does the link read like an article title (in a heading, or a phrase of its own)?"""
+    text = _text(anchor)
+    in_heading = anchor.find_parent(HEADINGS) is not None
+    return in_heading or len(text) >= TITLE_CHARS or len(text.split()) >= TITLE_WORDS
+
+
+def _section(url: str) -> str:
+    """The folder of a URL's path (/fr/actualites for /fr/actualites/mon-article)."""
+    return urlsplit(url).path.rstrip("/").rpartition("/")[0]
+
+
+def _article_links(anchors: list[Tag], page_url: str) -> list[Tag]:
+    """Drop label links (a teaser's theme or category) from the main list's links.
+
+    A link is kept when one of the links to its URL reads like a title, or when it lives
+    in the same section of the site as the titled links; short links elsewhere
+    (« Mobilité » → /fr/thematiques/mobilite) are labels. With no titled link at all
+    (« Lire la suite » only), nothing is dropped.
+    """
+    target = {id(a): absolute(page_url, a["href"]) or "" for a in anchors}
+    titled = {url_key(target[id(a)]) for a in anchors if _titled(a)}
+    sections = Counter(_section(target[id(a)]) for a in anchors if _titled(a))
+    if not sections:
+        return anchors
+    main_section = sections.most_common(1)[0][0]
+    return [
+        a
+        for a in anchors
+        if url_key(target[id(a)]) in titled or _section(target[id(a)]) == main_section
+    ]
 
 
 def _candidate(
