@@ -12,24 +12,11 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from dossier.taxonomy import SLUGS
 from mirror import SITE_ROOT, MirrorServer
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPECTED = tomllib.loads((SITE_ROOT / "expected.toml").read_text(encoding="utf-8"))
-SLUGS = [
-    "participation",
-    "services",
-    "reseaux",
-    "mobilite",
-    "donnees",
-    "libertes",
-    "inclusion",
-    "economie",
-    "souverainete",
-    "frugalite",
-    "territoires",
-    "methode",
-]
 
 
 def contract(port: int, out: Path, cache: Path, *extra: str) -> subprocess.CompletedProcess:
