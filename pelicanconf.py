@@ -14,8 +14,7 @@ DEFAULT_CATEGORY = "dossier"
 DEFAULT_DATE = None
 
 THEME = "theme"
-PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["dossier"]
+PLUGINS = ["dossier"]  # pelican.plugins.dossier, installed by `pip install -e .`
 
 # Our content is the fetched dossier; content/ holds data files, not articles.
 ARTICLE_PATHS: list[str] = []
@@ -71,6 +70,6 @@ CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False
 
 # The dossier plugin: every DOSSIER_* setting and its default is in
-# plugins/dossier/settings.py; override any of them here or with `pelican -e`.
+# plugins/pelican/plugins/dossier/settings.py; override any of them here or with `pelican -e`.
 DOSSIER_START_URL = "https://www.cerema.fr/fr/node/4279"
 DOSSIER_CACHE_PATH = ".cache/dossier"

@@ -34,27 +34,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "plugins"))
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from benchgen import PER_PAGE, START_PATH, make_articles, write_markdown, write_site  # noqa: E402
-from dossier.settings import DEFAULTS  # noqa: E402
-from dossier.taxonomy import load_taxonomy  # noqa: E402
 from mirror import MirrorServer, Stats  # noqa: E402
+from pelican.plugins.dossier.settings import DEFAULTS  # noqa: E402
+from pelican.plugins.dossier.taxonomy import load_taxonomy  # noqa: E402
 
 PELICAN = ROOT / ".venv" / "bin" / "pelican"
 SITEURL = "http://127.0.0.1:9"
 PLAIN_PLUGIN = '''"""Plain-Pelican stand-in: only the theme's Jinja filters, no dossier."""
 
-import sys
-
 from pelican import signals
 
 
 def _filters(pelican):
-    sys.path.insert(0, "{plugins}")
-    from dossier.filters import FILTERS
+    from pelican.plugins.dossier.filters import FILTERS
 
     pelican.settings["JINJA_FILTERS"] = {**FILTERS, **pelican.settings.get("JINJA_FILTERS", {})}
 
@@ -228,8 +224,7 @@ def bench_size(
     write_site(site, articles)
     write_markdown(content / "articles", articles)
     (work / "plugins").mkdir(exist_ok=True)
-    plugin = PLAIN_PLUGIN.replace("{plugins}", str(ROOT / "plugins"))
-    (work / "plugins" / "benchplain.py").write_text(plugin, encoding="utf-8")
+    (work / "plugins" / "benchplain.py").write_text(PLAIN_PLUGIN, encoding="utf-8")
     pages = -(-n // PER_PAGE)
     cache, output = work / f"cache-{n}", work / f"out-{n}"
     for folder in (cache, output, work / f"plain-{n}"):

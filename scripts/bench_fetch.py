@@ -22,10 +22,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "plugins"))
 
-from dossier.fetch import Fetcher  # noqa: E402
-from dossier.settings import read_settings  # noqa: E402
+from pelican.plugins.dossier.fetch import Fetcher  # noqa: E402
+from pelican.plugins.dossier.settings import read_settings  # noqa: E402
 
 GOAL = 1.5
 

@@ -13,14 +13,12 @@ from __future__ import annotations
 import argparse
 import hashlib
 import random
-import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "plugins"))
 
-from dossier.themes import Taxonomy, load_taxonomy, tag  # noqa: E402
+from pelican.plugins.dossier.themes import Taxonomy, load_taxonomy, tag  # noqa: E402
 
 FILLER = """
 la le les des une un du de et à en pour par avec sur dans au aux qui que ne pas plus

@@ -16,15 +16,13 @@ from __future__ import annotations
 
 import html
 import random
-import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "plugins"))
 
-from dossier.taxonomy import Taxonomy  # noqa: E402
+from pelican.plugins.dossier.taxonomy import Taxonomy  # noqa: E402
 
 START_PATH = "/fr/node/4279"
 LISTING_PATH = "/fr/actualites/dossier/territoires-en-reseau"

@@ -1,18 +1,11 @@
-"""Shared test set-up: the plugin on sys.path, and no network beyond loopback."""
+"""Shared test set-up: no network beyond loopback, and required tools in CI."""
 
 from __future__ import annotations
 
 import os
-import sys
-from pathlib import Path
 
+import netguard  # tests/ is on sys.path through pytest's `pythonpath` setting
 import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "plugins"))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import netguard  # noqa: E402  (found through the path set just above)
 
 
 @pytest.fixture(autouse=True, scope="session")

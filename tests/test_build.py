@@ -13,9 +13,9 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from dossier.taxonomy import SLUGS
 from mirror import SITE_ROOT, MirrorServer
 from pelican import Pelican
+from pelican.plugins.dossier.taxonomy import SLUGS
 from pelican.settings import read_settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -187,7 +187,7 @@ def test_offline_with_empty_cache_says_so(tmp_path: Path) -> None:
 
 
 def test_strict_mode_makes_a_failure_fatal(tmp_path: Path) -> None:
-    from dossier.pipeline import DossierError
+    from pelican.plugins.dossier.pipeline import DossierError
 
     start = "http://127.0.0.1:9/fr/node/4279"
     with pytest.raises(DossierError, match="DOSSIER_STRICT is on"):

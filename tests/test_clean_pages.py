@@ -7,8 +7,8 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from dossier.clean import clean
-from dossier.model import Attachment, Cleaned
+from pelican.plugins.dossier.clean import clean
+from pelican.plugins.dossier.model import Attachment, Cleaned
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 CASES = sorted(PAGES.glob("*.expected.toml"))

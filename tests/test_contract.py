@@ -12,8 +12,8 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from dossier.taxonomy import SLUGS
 from mirror import SITE_ROOT, MirrorServer
+from pelican.plugins.dossier.taxonomy import SLUGS
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPECTED = tomllib.loads((SITE_ROOT / "expected.toml").read_text(encoding="utf-8"))

@@ -14,9 +14,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from dossier import derived, pipeline, workers
-from dossier.clean import load_rules
-from dossier.derived import (
+from mirror import SITE_ROOT, MirrorServer
+from pelican.plugins.dossier import derived, pipeline, workers
+from pelican.plugins.dossier.clean import load_rules
+from pelican.plugins.dossier.derived import (
     BATCH,
     FILENAME,
     DerivedCache,
@@ -26,9 +27,8 @@ from dossier.derived import (
     themes_from_json,
     themes_to_json,
 )
-from dossier.model import Attachment, Cleaned, ThemeMatch
-from dossier.settings import read_settings
-from mirror import SITE_ROOT, MirrorServer
+from pelican.plugins.dossier.model import Attachment, Cleaned, ThemeMatch
+from pelican.plugins.dossier.settings import read_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 START = "/fr/node/4279"
@@ -77,7 +77,7 @@ def test_corrupt_database_is_moved_aside(tmp_path: Path, caplog: pytest.LogCaptu
     garbage = b"this is not a database, just bytes " * 200
     (tmp_path / FILENAME).write_bytes(garbage)
     with (
-        caplog.at_level(logging.WARNING, logger="dossier.derived"),
+        caplog.at_level(logging.WARNING, logger="pelican.plugins.dossier.derived"),
         DerivedCache(tmp_path) as cache,
     ):
         assert cache.get("k") is None
@@ -270,7 +270,7 @@ def test_a_cleaner_code_change_recleans_everything(
 def test_stems_are_kept_between_builds(
     site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from dossier import textnorm
+    from pelican.plugins.dossier import textnorm
 
     missing: list[str] = []
     real_missing = textnorm._StemMemo.__missing__

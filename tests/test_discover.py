@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from dossier.discover import unique
-from dossier.links import find_dossier, listing_links, next_page, parse
-from dossier.settings import read_settings
-from dossier.urls import strip_tracking, url_key
+from pelican.plugins.dossier.discover import unique
+from pelican.plugins.dossier.links import find_dossier, listing_links, next_page, parse
+from pelican.plugins.dossier.settings import read_settings
+from pelican.plugins.dossier.urls import strip_tracking, url_key
 
 BASE = "https://www.cerema.fr/fr/actualites/dossier/villes"
 

@@ -17,7 +17,9 @@ from types import SimpleNamespace
 
 import feedparser
 import pytest
-from dossier.feeds import (
+from lxml import etree
+from pelican.contents import Article
+from pelican.plugins.dossier.feeds import (
     STATE_FILE,
     content_hash,
     entry_id,
@@ -26,12 +28,10 @@ from dossier.feeds import (
     next_updated,
     write_feeds,
 )
-from dossier.feedxml import rfc822, xml_text
-from dossier.model import Attachment
-from dossier.publish import ThemeCount
-from dossier.taxonomy import load_taxonomy
-from lxml import etree
-from pelican.contents import Article
+from pelican.plugins.dossier.feedxml import rfc822, xml_text
+from pelican.plugins.dossier.model import Attachment
+from pelican.plugins.dossier.publish import ThemeCount
+from pelican.plugins.dossier.taxonomy import load_taxonomy
 from pelican.settings import read_settings
 from pelican.urlwrappers import Category, Tag
 

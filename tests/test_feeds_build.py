@@ -12,9 +12,9 @@ from pathlib import Path
 import feedparser
 import lxml.html
 import pytest
-from dossier.feeds import entry_id
 from lxml import etree
 from mirror import SITE_ROOT, MirrorServer
+from pelican.plugins.dossier.feeds import entry_id
 from test_build import EXPECTED, SITEURL, build
 from test_feeds import ATOM_DATE, NEWSBOAT, RSS_DATE, newsboat_unread, serve
 

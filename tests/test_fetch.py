@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from dossier.fetch import Fetcher
-from dossier.model import Fetched
-from dossier.settings import Settings, read_settings
+from pelican.plugins.dossier.fetch import Fetcher
+from pelican.plugins.dossier.model import Fetched
+from pelican.plugins.dossier.settings import Settings, read_settings
 from test_fetch_server import Reply, Script, closed_port, fixture, page, redirect, serve
 
 GOOD = fixture("article.html").decode("utf-8")

@@ -10,10 +10,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from dossier.client import user_agent
-from dossier.fetch import Fetcher
-from dossier.httpcache import FILENAME
-from dossier.model import Attachment
+from pelican.plugins.dossier.client import user_agent
+from pelican.plugins.dossier.fetch import Fetcher
+from pelican.plugins.dossier.httpcache import FILENAME
+from pelican.plugins.dossier.model import Attachment
 from test_fetch import GOOD, has_article, make_settings
 from test_fetch_server import Reply, Script, fixture, page, serve
 

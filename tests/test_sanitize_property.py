@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from dossier.clean import clean
-from dossier.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, sanitize
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
+from pelican.plugins.dossier.clean import clean
+from pelican.plugins.dossier.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, sanitize
 
 WRAPPERS = {"html", "body"}
 SCHEMES = {"http", "https", "mailto"}

@@ -6,7 +6,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from dossier.settings import DEFAULTS, SettingsError, read_settings
+from pelican.plugins.dossier.settings import DEFAULTS, SettingsError, read_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 

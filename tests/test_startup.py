@@ -10,9 +10,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 SCRIPT = """
 import sys
-sys.path.insert(0, {plugins!r})
-from dossier.fetch import Fetcher
-from dossier.settings import read_settings
+from pelican.plugins.dossier.fetch import Fetcher
+from pelican.plugins.dossier.settings import read_settings
 from pathlib import Path
 settings = read_settings({{"DOSSIER_OFFLINE": True, "DOSSIER_CACHE_PATH": {cache!r}}})
 with Fetcher(settings) as fetcher:
@@ -22,16 +21,15 @@ print(page.status, "requests" in sys.modules)
 
 
 def test_offline_fetcher_never_imports_requests(tmp_path: Path) -> None:
-    code = SCRIPT.format(plugins=str(ROOT / "plugins"), cache=str(tmp_path))
+    code = SCRIPT.format(cache=str(tmp_path))
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.split() == ["failed", "False"]
 
 
 BUILD = """
 import sys
-sys.path[:0] = [{plugins!r}]
-from dossier.pipeline import build_dossier
-from dossier.settings import read_settings
+from pelican.plugins.dossier.pipeline import build_dossier
+from pelican.plugins.dossier.settings import read_settings
 from pathlib import Path
 raw = {{"DOSSIER_START_URL": {start!r}, "DOSSIER_ALLOWED_HOSTS": ["127.0.0.1"],
         "DOSSIER_CACHE_PATH": {cache!r}, "DOSSIER_PROGRESS": False, "DOSSIER_OFFLINE": {off}}}
@@ -47,7 +45,6 @@ def test_an_unchanged_offline_rebuild_loads_neither_requests_nor_beautifulsoup(
 
     def run(start: str, offline: bool) -> list[str]:
         code = BUILD.format(
-            plugins=str(ROOT / "plugins"),
             root=str(ROOT),
             start=start,
             cache=str(tmp_path),

@@ -13,12 +13,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from dossier import glue
-from dossier.filters import filesize_fr, typo_fr
-from dossier.model import Attachment, Cleaned, DossierInfo, Entry, Fetched, ThemeMatch
-from dossier.pipeline import DossierResult
-from dossier.themes import cooccurrence, load_taxonomy
 from pelican import Pelican
+from pelican.plugins.dossier import glue
+from pelican.plugins.dossier.filters import filesize_fr, typo_fr
+from pelican.plugins.dossier.model import (
+    Attachment,
+    Cleaned,
+    DossierInfo,
+    Entry,
+    Fetched,
+    ThemeMatch,
+)
+from pelican.plugins.dossier.pipeline import DossierResult
+from pelican.plugins.dossier.themes import cooccurrence, load_taxonomy
 from pelican.settings import read_settings
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,9 +7,9 @@ import math
 from pathlib import Path
 
 import pytest
-from dossier.taxonomy import GROUPS, SLUGS
-from dossier.textnorm import normalise, stems, words
-from dossier.themes import Taxonomy, TaxonomyError, ThemeMatch, load_taxonomy, tag
+from pelican.plugins.dossier.taxonomy import GROUPS, SLUGS
+from pelican.plugins.dossier.textnorm import normalise, stems, words
+from pelican.plugins.dossier.themes import Taxonomy, TaxonomyError, ThemeMatch, load_taxonomy, tag
 
 ROOT = Path(__file__).resolve().parent.parent
 

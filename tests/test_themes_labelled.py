@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from dossier.themes import Taxonomy, load_taxonomy, tag
+from pelican.plugins.dossier.themes import Taxonomy, load_taxonomy, tag
 
 ROOT = Path(__file__).resolve().parent.parent
 LABELLED = Path(__file__).resolve().parent / "fixtures" / "labelled"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from dossier.corrections import CorrectionsError
-from dossier.themes import (
+from pelican.plugins.dossier.corrections import CorrectionsError
+from pelican.plugins.dossier.themes import (
     Taxonomy,
     ThemeMatch,
     apply_corrections,

@@ -6,9 +6,9 @@ import os
 from pathlib import Path
 
 import pytest
-from dossier import pipeline, workers
-from dossier.settings import read_settings
 from mirror import MirrorServer
+from pelican.plugins.dossier import pipeline, workers
+from pelican.plugins.dossier.settings import read_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -61,11 +60,6 @@ class PageCleaner:
         """Start worker processes when this many pages may need cleaning."""
         if self._pool is None and self.workers > 0 and pages >= POOL_THRESHOLD:
             logger.debug("cleaning in %d worker processes", self.workers)
-            # Pelican imports the plugin from PLUGIN_PATHS without leaving it on sys.path;
-            # a spawned worker starts from the parent's sys.path and must find it there.
-            plugins = str(Path(__file__).resolve().parent.parent)
-            if plugins not in sys.path:
-                sys.path.append(plugins)
             self._pool = ProcessPoolExecutor(
                 max_workers=self.workers,
                 mp_context=multiprocessing.get_context("spawn"),  # never fork a threaded process
