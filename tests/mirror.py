@@ -232,11 +232,13 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], mirror: Mirror) -> None:
+    def __init__(
+        self, address: tuple[str, int], mirror: Mirror, handler: type[_Handler] | None = None
+    ) -> None:
         self.mirror = mirror
         self._open: set[socket.socket] = set()
         self._open_lock = threading.Lock()
-        super().__init__(address, _Handler)
+        super().__init__(address, handler or _Handler)
 
     def process_request(self, request: socket.socket, client_address: tuple[str, int]) -> None:
         """Track the connection so that stopping the mirror also ends kept-alive ones."""
@@ -269,10 +271,15 @@ class MirrorServer:
     """Serve a mirror root on 127.0.0.1 in a background thread (a context manager)."""
 
     def __init__(
-        self, root: Path = SITE_ROOT, latency: float = 0.0, host: str = "127.0.0.1", port: int = 0
+        self,
+        root: Path = SITE_ROOT,
+        latency: float = 0.0,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        handler: type[_Handler] | None = None,
     ) -> None:
         self.mirror = Mirror(root, latency)
-        self._httpd = _Server((host, port), self.mirror)
+        self._httpd = _Server((host, port), self.mirror, handler)
         self._thread: threading.Thread | None = None
 
     @property

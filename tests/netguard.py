@@ -46,3 +46,9 @@ def loopback_only() -> Iterator[None]:
     finally:
         socket.socket.connect = _real_connect  # type: ignore[method-assign]
         socket.socket.connect_ex = _real_connect_ex  # type: ignore[method-assign]
+
+
+def install() -> None:
+    """Refuse every non-loopback connection for the rest of this process (build subprocesses)."""
+    socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
+    socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign]
