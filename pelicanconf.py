@@ -40,7 +40,7 @@ DAY_ARCHIVE_SAVE_AS = ""
 DEFAULT_PAGINATION = False
 SLUGIFY_SOURCE = "basename"
 
-# Feeds: plugins/dossier/feeds.py writes them (ids from the source's canonical URL,
+# Feeds: the plugin writes them (publish/feeds.py; ids from the source's canonical URL,
 # enclosures, theme labels, byte-identical rebuilds), so Pelican's own are all off.
 # Absolute links start with FEED_DOMAIN, left unset here so that Pelican copies
 # SITEURL into it, including a SITEURL given with `pelican -e`.

@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from benchgen import PER_PAGE, START_PATH, make_articles, write_markdown, write_site  # noqa: E402
 from mirror import MirrorServer, Stats  # noqa: E402
 from pelican.plugins.dossier.settings import DEFAULTS  # noqa: E402
-from pelican.plugins.dossier.taxonomy import load_taxonomy  # noqa: E402
+from pelican.plugins.dossier.themes.taxonomy import load_taxonomy  # noqa: E402
 
 PELICAN = ROOT / ".venv" / "bin" / "pelican"
 SITEURL = "http://127.0.0.1:9"
@@ -50,7 +50,7 @@ from pelican import signals
 
 
 def _filters(pelican):
-    from pelican.plugins.dossier.filters import FILTERS
+    from pelican.plugins.dossier.publish.filters import FILTERS
 
     pelican.settings["JINJA_FILTERS"] = {**FILTERS, **pelican.settings.get("JINJA_FILTERS", {})}
 

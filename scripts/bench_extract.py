@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT.parent / "shared" / "benchmarks" / "extraction"
 HERE = Path(__file__).resolve()
 EXTRACTORS = {
-    "dossier (ours)": "pelican.plugins.dossier.clean:extract_text",
+    "dossier (ours)": "pelican.plugins.dossier.clean.cleaner:extract_text",
     "trafilatura": f"{HERE}:trafilatura_text",
     "readability-lxml": f"{HERE}:readability_text",
 }

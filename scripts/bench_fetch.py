@@ -23,7 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-from pelican.plugins.dossier.fetch import Fetcher  # noqa: E402
+from pelican.plugins.dossier.fetch.fetcher import Fetcher  # noqa: E402
 from pelican.plugins.dossier.settings import read_settings  # noqa: E402
 
 GOAL = 1.5

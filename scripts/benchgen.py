@@ -22,7 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-from pelican.plugins.dossier.taxonomy import Taxonomy  # noqa: E402
+from pelican.plugins.dossier.themes.taxonomy import Taxonomy  # noqa: E402
 
 START_PATH = "/fr/node/4279"
 LISTING_PATH = "/fr/actualites/dossier/territoires-en-reseau"

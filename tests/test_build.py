@@ -15,7 +15,7 @@ import feedparser
 import pytest
 from mirror import SITE_ROOT, MirrorServer
 from pelican import Pelican
-from pelican.plugins.dossier.taxonomy import SLUGS
+from pelican.plugins.dossier.themes.taxonomy import SLUGS
 from pelican.settings import read_settings
 
 ROOT = Path(__file__).resolve().parent.parent

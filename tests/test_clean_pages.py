@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from pelican.plugins.dossier.clean import clean
+from pelican.plugins.dossier.clean.cleaner import clean
 from pelican.plugins.dossier.model import Attachment, Cleaned
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"

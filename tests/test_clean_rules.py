@@ -7,9 +7,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from pelican.plugins.dossier.clean import clean, load_rules
-from pelican.plugins.dossier.dom import parse
-from pelican.plugins.dossier.rules import SHIPPED, RuleError, read_rule
+from pelican.plugins.dossier.clean.cleaner import clean, load_rules
+from pelican.plugins.dossier.clean.dom import parse
+from pelican.plugins.dossier.clean.rules import SHIPPED, RuleError, read_rule
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 HOST_RULES = sorted(p for p in SHIPPED.glob("*.toml") if p.stem != "default")

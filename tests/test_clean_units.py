@@ -7,8 +7,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from pelican.plugins.dossier.clean import clean, extract_text, has_article, summarize
-from pelican.plugins.dossier.dates import dates_in_text, parse_french, parse_iso
+from pelican.plugins.dossier.clean.cleaner import clean, extract_text, has_article, summarize
+from pelican.plugins.dossier.clean.dates import dates_in_text, parse_french, parse_iso
 
 PARIS = ZoneInfo("Europe/Paris")
 PAGES = Path(__file__).parent / "fixtures" / "pages"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from mirror import SITE_ROOT, MirrorServer
-from pelican.plugins.dossier.taxonomy import SLUGS
+from pelican.plugins.dossier.themes.taxonomy import SLUGS
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPECTED = tomllib.loads((SITE_ROOT / "expected.toml").read_text(encoding="utf-8"))

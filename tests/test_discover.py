@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from pelican.plugins.dossier.discover import unique
-from pelican.plugins.dossier.links import find_dossier, listing_links, next_page, parse
+from pelican.plugins.dossier.discover.crawl import unique
+from pelican.plugins.dossier.discover.links import find_dossier, listing_links, next_page, parse
 from pelican.plugins.dossier.settings import read_settings
 from pelican.plugins.dossier.urls import strip_tracking, url_key
 

@@ -19,7 +19,9 @@ import feedparser
 import pytest
 from lxml import etree
 from pelican.contents import Article
-from pelican.plugins.dossier.feeds import (
+from pelican.plugins.dossier.model import Attachment
+from pelican.plugins.dossier.publish.articles import ThemeCount
+from pelican.plugins.dossier.publish.feeds import (
     STATE_FILE,
     content_hash,
     entry_id,
@@ -28,10 +30,8 @@ from pelican.plugins.dossier.feeds import (
     next_updated,
     write_feeds,
 )
-from pelican.plugins.dossier.feedxml import rfc822, xml_text
-from pelican.plugins.dossier.model import Attachment
-from pelican.plugins.dossier.publish import ThemeCount
-from pelican.plugins.dossier.taxonomy import load_taxonomy
+from pelican.plugins.dossier.publish.feedxml import rfc822, xml_text
+from pelican.plugins.dossier.themes.taxonomy import load_taxonomy
 from pelican.settings import read_settings
 from pelican.urlwrappers import Category, Tag
 

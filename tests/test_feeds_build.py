@@ -14,7 +14,7 @@ import lxml.html
 import pytest
 from lxml import etree
 from mirror import SITE_ROOT, MirrorServer
-from pelican.plugins.dossier.feeds import entry_id
+from pelican.plugins.dossier.publish.feeds import entry_id
 from test_build import EXPECTED, SITEURL, build
 from test_feeds import ATOM_DATE, NEWSBOAT, RSS_DATE, newsboat_unread, serve
 

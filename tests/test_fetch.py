@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from pelican.plugins.dossier.fetch import Fetcher
+from pelican.plugins.dossier.fetch.fetcher import Fetcher
 from pelican.plugins.dossier.model import Fetched
 from pelican.plugins.dossier.settings import Settings, read_settings
 from test_fetch_server import Reply, Script, closed_port, fixture, page, redirect, serve

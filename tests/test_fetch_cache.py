@@ -10,9 +10,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pelican.plugins.dossier.client import user_agent
-from pelican.plugins.dossier.fetch import Fetcher
-from pelican.plugins.dossier.httpcache import FILENAME
+from pelican.plugins.dossier.fetch.client import user_agent
+from pelican.plugins.dossier.fetch.fetcher import Fetcher
+from pelican.plugins.dossier.fetch.httpcache import FILENAME
 from pelican.plugins.dossier.model import Attachment
 from test_fetch import GOOD, has_article, make_settings
 from test_fetch_server import Reply, Script, fixture, page, serve

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pelican.plugins.dossier.fetch import Fetcher
+from pelican.plugins.dossier.fetch.fetcher import Fetcher
 from test_fetch import GOOD, make_settings
 from test_fetch_server import Reply, Script, page, serve
 

@@ -8,11 +8,16 @@ import random
 from datetime import UTC, datetime
 
 import pytest
-from pelican.plugins.dossier.encoding import decode_html, header_charset, meta_charset, normalise
+from pelican.plugins.dossier.fetch.encoding import (
+    decode_html,
+    header_charset,
+    meta_charset,
+    normalise,
+)
+from pelican.plugins.dossier.fetch.netsafety import UnsafeURL, check_url, is_public
+from pelican.plugins.dossier.fetch.report import counts, render_report, summary_line
+from pelican.plugins.dossier.fetch.transport import backoff_delay, retry_after_seconds, status_error
 from pelican.plugins.dossier.model import Fetched
-from pelican.plugins.dossier.netsafety import UnsafeURL, check_url, is_public
-from pelican.plugins.dossier.report import counts, render_report, summary_line
-from pelican.plugins.dossier.transport import backoff_delay, retry_after_seconds, status_error
 from rich.console import Console
 from test_fetch_server import fixture
 
@@ -169,7 +174,7 @@ OUTCOMES = [
 
 def test_report_counts_and_problems(caplog: pytest.LogCaptureFixture) -> None:
     console = Console(record=True, width=100)
-    with caplog.at_level(logging.INFO, logger="pelican.plugins.dossier.report"):
+    with caplog.at_level(logging.INFO, logger="pelican.plugins.dossier.fetch.report"):
         render_report(OUTCOMES, console)
     text = console.export_text()
     assert counts(OUTCOMES) == {
@@ -189,7 +194,7 @@ def test_report_counts_and_problems(caplog: pytest.LogCaptureFixture) -> None:
 
 def test_report_all_good_logs_info(caplog: pytest.LogCaptureFixture) -> None:
     console = Console(record=True, width=100)
-    with caplog.at_level(logging.INFO, logger="pelican.plugins.dossier.report"):
+    with caplog.at_level(logging.INFO, logger="pelican.plugins.dossier.fetch.report"):
         render_report(OUTCOMES[:2], console)
     assert [r.levelname for r in caplog.records] == ["INFO"]
     assert "Sources not fetched fresh" not in console.export_text()

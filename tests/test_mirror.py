@@ -16,7 +16,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 from mirror import DEFAULT_LAST_MODIFIED, SITE_ROOT, MirrorServer, is_not_modified
-from pelican.plugins.dossier.taxonomy import SLUGS
+from pelican.plugins.dossier.themes.taxonomy import SLUGS
 
 EXPECTED = tomllib.loads((SITE_ROOT / "expected.toml").read_text(encoding="utf-8"))
 ARTICLES = EXPECTED["articles"]

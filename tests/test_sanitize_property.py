@@ -7,8 +7,8 @@ from urllib.parse import urlsplit
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
-from pelican.plugins.dossier.clean import clean
-from pelican.plugins.dossier.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, sanitize
+from pelican.plugins.dossier.clean.cleaner import clean
+from pelican.plugins.dossier.clean.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, sanitize
 
 WRAPPERS = {"html", "body"}
 SCHEMES = {"http", "https", "mailto"}

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from pelican.plugins.dossier.clean import clean
-from pelican.plugins.dossier.sanitize import sanitize
+from pelican.plugins.dossier.clean.cleaner import clean
+from pelican.plugins.dossier.clean.sanitize import sanitize
 from test_sanitize_property import problems
 
 URL = "https://exemple.test/dossier/article"

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from mirror import SITE_ROOT, MirrorServer
 from pelican import Pelican
-from pelican.plugins.dossier.search import (
+from pelican.plugins.dossier.publish.search import (
     HOW_TO_FIX,
     INDEX_DIR,
     SearchError,
@@ -148,7 +148,7 @@ def test_a_site_without_articles_gets_no_index_and_no_warning(
     site.mkdir()
     (site / "index.html").write_text("<html lang=fr><body>Rien</body></html>", encoding="utf-8")
     (site / INDEX_DIR).mkdir()
-    with caplog.at_level(logging.INFO, logger="pelican.plugins.dossier.search"):
+    with caplog.at_level(logging.INFO, logger="pelican.plugins.dossier.publish.search"):
         index = build_search(site, enabled=True)
     assert index is not None and index.pages == 0
     assert not (site / INDEX_DIR).exists()
@@ -180,7 +180,7 @@ def test_a_missing_or_failing_indexer_warns_and_leaves_no_index(
     (site / INDEX_DIR).mkdir()  # an index from an earlier build must not survive
     binary = fake_binary(tmp_path, script) if script else tmp_path / "absent"
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(binary))
-    with caplog.at_level(logging.WARNING, logger="pelican.plugins.dossier.search"):
+    with caplog.at_level(logging.WARNING, logger="pelican.plugins.dossier.publish.search"):
         assert build_search(site, enabled=True) is None
     assert not (site / INDEX_DIR).exists()
     [record] = caplog.records

@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 SCRIPT = """
 import sys
-from pelican.plugins.dossier.fetch import Fetcher
+from pelican.plugins.dossier.fetch.fetcher import Fetcher
 from pelican.plugins.dossier.settings import read_settings
 from pathlib import Path
 settings = read_settings({{"DOSSIER_OFFLINE": True, "DOSSIER_CACHE_PATH": {cache!r}}})

@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 from pelican import Pelican
 from pelican.plugins.dossier import glue
-from pelican.plugins.dossier.filters import filesize_fr, typo_fr
 from pelican.plugins.dossier.model import (
     Attachment,
     Cleaned,
@@ -25,6 +24,7 @@ from pelican.plugins.dossier.model import (
     ThemeMatch,
 )
 from pelican.plugins.dossier.pipeline import DossierResult
+from pelican.plugins.dossier.publish.filters import filesize_fr, typo_fr
 from pelican.plugins.dossier.themes import cooccurrence, load_taxonomy
 from pelican.settings import read_settings
 

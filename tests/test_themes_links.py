@@ -5,17 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from pelican.plugins.dossier.corrections import CorrectionsError
+from pelican.plugins.dossier.model import ThemeMatch
 from pelican.plugins.dossier.themes import (
+    CorrectionsError,
     Taxonomy,
-    ThemeMatch,
     apply_corrections,
     cooccurrence,
     load_corrections,
     load_taxonomy,
-    normalise_url,
     related,
 )
+from pelican.plugins.dossier.themes.corrections import normalise_url
 
 ROOT = Path(__file__).resolve().parent.parent
 URL = "https://www.cerema.fr/fr/actualites/article-un"

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 from mirror import MirrorServer
-from pelican.plugins.dossier import pipeline, workers
+from pelican.plugins.dossier import pipeline
+from pelican.plugins.dossier.clean import workers
 from pelican.plugins.dossier.settings import read_settings
 
 ROOT = Path(__file__).resolve().parent.parent

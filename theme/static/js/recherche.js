@@ -53,7 +53,7 @@
     return engine;
   }
 
-  // The index was built from a copy where ’ was written ' (see plugins/dossier/search.py).
+  // The index was built from a copy where ’ was written ' (see the plugin's publish/search.py).
   function typo(text) {
     return text.replace(/'/g, "\u2019");
   }

@@ -40,12 +40,35 @@ def digest(*parts: str) -> str:
     return h.hexdigest()
 
 
-def source_version(names: tuple[str, ...]) -> str:
-    """A hash of the source of this package's modules a result depends on."""
-    here = Path(__file__).parent
-    return digest(
-        *(p.read_text(encoding="utf-8") for n in names if (p := here / f"{n}.py").exists())
-    )
+PACKAGE = Path(__file__).parent
+
+
+class MissingSource(LookupError):
+    """A module or sub-package named for versioning is not in the package."""
+
+
+def source_version(*names: str) -> str:
+    """A hash of the source of this package's modules a result depends on.
+
+    Names are dotted and relative to the package: ``"discover.links"`` is one module,
+    ``"clean"`` every module of that sub-package. A name that is not there raises
+    MissingSource: a result keyed on code that was not hashed would never be refreshed.
+    """
+    return digest(*(path.read_text(encoding="utf-8") for path in source_files(names)))
+
+
+def source_files(names: tuple[str, ...]) -> list[Path]:
+    """The source files behind dotted module or sub-package names, in a stable order."""
+    files: list[Path] = []
+    for name in names:
+        path = PACKAGE.joinpath(*name.split("."))
+        if path.is_dir():
+            files += sorted(path.glob("*.py"))
+        elif path.with_suffix(".py").is_file():
+            files.append(path.with_suffix(".py"))
+        else:
+            raise MissingSource(f"{name!r}: no such module or sub-package in {PACKAGE}")
+    return files
 
 
 def fingerprint(value: object) -> str:

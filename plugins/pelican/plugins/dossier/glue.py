@@ -8,18 +8,18 @@ from pathlib import Path
 from pelican import signals
 from pelican.utils import order_content
 
-from .feeds import write_feeds
-from .filters import FILTERS
+from .fetch import render_report
 from .pipeline import build_dossier
 from .publish import (
+    FILTERS,
+    build_search,
     dossier_json,
     hub_context,
     make_articles,
     write_empty_theme_pages,
+    write_feeds,
     write_json,
 )
-from .report import render_report
-from .search import build_search
 from .settings import read_settings
 
 logger = logging.getLogger(__name__)

@@ -8,13 +8,12 @@ call directly.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from .clean import clean, load_rules
+from .clean import PageCleaner, clean, load_rules, worker_count
 from .derived import (
     DerivedCache,
     cleaned_from_json,
@@ -29,7 +28,6 @@ from .discover import CachedReader, Discovery, discover
 from .fetch import Fetcher
 from .model import Cleaned, DossierInfo, Entry, Fetched, ThemeMatch
 from .settings import Settings
-from .textnorm import known_stems, remember_stems, stemmer_version
 from .themes import (
     Corrections,
     Taxonomy,
@@ -40,28 +38,36 @@ from .themes import (
     related,
     tag,
 )
+from .themes.textnorm import known_stems, remember_stems, stemmer_version
 from .urls import url_key
-from .workers import PageCleaner, worker_count
 
 logger = logging.getLogger(__name__)
 
-try:
-    _MALLOC_TRIM = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
-except (OSError, AttributeError):  # not glibc: musl, macOS, Windows
-    _MALLOC_TRIM = None
-
-# The modules whose code shapes a cleaned article, and a tagged one: a change in
-# any of them invalidates the derived results that depend on it.
-CLEAN_MODULES = ("clean", "extract", "metadata", "sanitize", "dom", "markers", "dates", "rewrite")
-TAG_MODULES = ("themes", "taxonomy", "textnorm")
-
-
-_CLEAN_VERSION = source_version(CLEAN_MODULES)
-_TAG_VERSION = source_version(TAG_MODULES)
-_RELATED_VERSION = source_version(("related", "textnorm"))
-
+# The code that shapes a cleaned article, a tagged one and « À lire aussi » (dotted
+# names in this package; a sub-package stands for all its modules): a change in any
+# of them invalidates the derived results that depend on it.
+CLEAN_MODULES = ("clean",)
+TAG_MODULES = ("themes",)
+RELATED_MODULES = ("themes.related", "themes.textnorm")
 
 TRIM_EVERY = 250  # pages cleaned between two returns of freed memory to the system
+
+
+@dataclass(frozen=True)
+class CodeVersions:
+    """Hashes of the code behind each kind of derived result, computed once per build."""
+
+    clean: str
+    tag: str
+    related: str
+
+    @classmethod
+    def of_package(cls) -> CodeVersions:
+        return cls(
+            clean=source_version(*CLEAN_MODULES),
+            tag=source_version(*TAG_MODULES),
+            related=source_version(*RELATED_MODULES),
+        )
 
 
 def release_memory() -> None:
@@ -71,8 +77,11 @@ def release_memory() -> None:
     arenas that the main thread does not reuse: without a trim, freeing them as they are
     cleaned does not lower the peak RSS of a big build at all.
     """
-    if _MALLOC_TRIM is not None:
-        _MALLOC_TRIM(0)
+    try:  # loaded when needed, never at import; the C library is already mapped
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):  # not glibc: musl, macOS, Windows
+        return
+    trim(0)
 
 
 class DossierError(RuntimeError):
@@ -99,17 +108,18 @@ class DossierResult:
 
 def build_dossier(settings: Settings) -> DossierResult:
     """Run the whole pipeline for one dossier."""
+    code = CodeVersions.of_package()
     with DerivedCache(settings.cache_path) as derived:
-        stems_key = digest("stems", _TAG_VERSION, stemmer_version())
+        stems_key = digest("stems", code.tag, stemmer_version())
         remember_stems(derived.get(stems_key) or {})
-        result = _build(settings, derived)
+        result = _build(settings, derived, code)
         derived.put(stems_key, known_stems())
     release_memory()
     _check_strict(result, settings)
     return result
 
 
-def _build(settings: Settings, derived: DerivedCache) -> DossierResult:
+def _build(settings: Settings, derived: DerivedCache, code: CodeVersions) -> DossierResult:
     taxonomy = load_taxonomy(settings.taxonomy)
     corrections = load_corrections(settings.data)
     rules = load_rules(settings.rules_path)
@@ -122,14 +132,14 @@ def _build(settings: Settings, derived: DerivedCache) -> DossierResult:
         pages = _fetch_articles(fetcher, found, early)
         del found  # its pages' texts, like the fetcher's, are not needed any more
         fetcher.forget_texts()
-        entries = _clean_all(pages, early, derived)  # cleans each page as it arrives
+        entries = _clean_all(pages, early, derived, code.clean)  # each page as it arrives
         entries = _with_attachments(fetcher, entries)
         outcomes = list(fetcher.outcomes)
     entries = [
-        replace(e, themes=_themes(e, taxonomy, corrections, derived)) if e.cleaned else e
+        replace(e, themes=_themes(e, taxonomy, corrections, derived, code.tag)) if e.cleaned else e
         for e in entries
     ]
-    entries = _relate(entries, derived)
+    entries = _relate(entries, derived, code.related)
     # The plain text served tagging and « À lire aussi »; publishing needs only the HTML,
     # and at thousands of articles the texts weigh tens of megabytes.
     entries = [replace(e, cleaned=replace(e.cleaned, text="")) if e.cleaned else e for e in entries]
@@ -159,7 +169,11 @@ def _fetch_articles(
 
 
 def _cleaned(
-    fetched: Fetched, early: PageCleaner, derived: DerivedCache, versions: dict[str, str]
+    fetched: Fetched,
+    early: PageCleaner,
+    derived: DerivedCache,
+    code: str,
+    versions: dict[str, str],
 ) -> Cleaned | None:
     """Clean a page, or reuse the result for the same bytes, rule and code."""
     if fetched.text is None:
@@ -168,7 +182,7 @@ def _cleaned(
     rule = early.rules.for_url(fetched.final_url)
     if rule.name not in versions:  # one RuleSet per build: a rule's name is its identity
         versions[rule.name] = fingerprint(rule)
-    key = digest("clean", _CLEAN_VERSION, versions[rule.name], fetched.final_url, fetched.text)
+    key = digest("clean", code, versions[rule.name], fetched.final_url, fetched.text)
     stored = derived.get(key)
     if stored is not None:
         return cleaned_from_json(stored)
@@ -178,7 +192,7 @@ def _cleaned(
 
 
 def _clean_all(
-    pages: Iterator[tuple[Fetched, bool]], early: PageCleaner, derived: DerivedCache
+    pages: Iterator[tuple[Fetched, bool]], early: PageCleaner, derived: DerivedCache, code: str
 ) -> list[Entry]:
     """Clean each page once and keep one entry per canonical URL.
 
@@ -191,7 +205,7 @@ def _clean_all(
     for count, (fetched, lead) in enumerate(pages, 1):
         if count % TRIM_EVERY == 0:
             release_memory()
-        cleaned = _cleaned(fetched, early, derived, versions)
+        cleaned = _cleaned(fetched, early, derived, code, versions)
         fetched = replace(fetched, text=None)
         keys = {url_key(fetched.url), url_key(fetched.final_url)}
         if cleaned and cleaned.canonical_url:
@@ -219,13 +233,15 @@ def _with_attachments(fetcher: Fetcher, entries: list[Entry]) -> list[Entry]:
 
 
 def _themes(
-    entry: Entry, taxonomy: Taxonomy, corrections: Corrections, derived: DerivedCache
+    entry: Entry,
+    taxonomy: Taxonomy,
+    corrections: Corrections,
+    derived: DerivedCache,
+    code: str,
 ) -> tuple[ThemeMatch, ...]:
     """Tag an article, or reuse the tags for the same text, taxonomy and code."""
     cleaned: Cleaned = entry.cleaned  # type: ignore[assignment]
-    key = digest(
-        "tag", _TAG_VERSION, taxonomy.version, cleaned.title, cleaned.summary, cleaned.text
-    )
+    key = digest("tag", code, taxonomy.version, cleaned.title, cleaned.summary, cleaned.text)
     stored = derived.get(key)
     if stored is not None:
         matches = themes_from_json(stored)
@@ -235,16 +251,14 @@ def _themes(
     return apply_corrections(entry.source_url, matches, corrections, taxonomy)
 
 
-def _relate(entries: list[Entry], derived: DerivedCache) -> list[Entry]:
+def _relate(entries: list[Entry], derived: DerivedCache, code: str) -> list[Entry]:
     """« À lire aussi » for every article, reused when no article or theme changed."""
     docs = [
         (e.source_url, frozenset(m.slug for m in e.themes), e.cleaned.text)
         for e in entries
         if e.cleaned
     ]
-    key = digest(
-        "related", _RELATED_VERSION, *(f"{k}\0{sorted(t)}\0{digest(text)}" for k, t, text in docs)
-    )
+    key = digest("related", code, *(f"{k}\0{sorted(t)}\0{digest(text)}" for k, t, text in docs))
     stored = derived.get(key)
     if stored is not None:
         close = {k: tuple(v) for k, v in stored.items()}

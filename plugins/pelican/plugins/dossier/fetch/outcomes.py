@@ -15,12 +15,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from ..model import Attachment, Fetched, Status
+from ..settings import Settings
 from .encoding import decode_html, media_type
 from .httpcache import CacheStore, Entry, now
-from .model import Attachment, Fetched, Status
 from .netsafety import UnsafeURL, check_allowed, host_of, is_allowed
 from .robots import DISALLOWED, RobotsFile, RobotsRules
-from .settings import Settings
 from .transport import FetchError
 
 if TYPE_CHECKING:

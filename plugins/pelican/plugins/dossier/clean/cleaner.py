@@ -15,11 +15,11 @@ from pathlib import Path
 
 from lxml import etree
 
+from ..model import Cleaned
 from . import extract, rewrite
 from .dom import HtmlElement, drop_scripts, parse, plain_text, prune, text_of
 from .markers import Markers, take_markers
 from .metadata import page_meta
-from .model import Cleaned
 from .rules import Rule, RuleSet
 from .rules import load_rules as _load_rules
 from .sanitize import sanitize
@@ -34,7 +34,7 @@ __all__ = ["clean", "extract_text", "has_article", "load_rules"]
 
 
 def load_rules(extra_dir: Path | None = None) -> RuleSet:
-    """Shipped rules (plugins/dossier/rules/) plus those of ``extra_dir``."""
+    """Shipped rules (clean/rules/) plus those of ``extra_dir``."""
     return _load_rules(extra_dir)
 
 

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from .model import Fetched
+from ..model import Fetched
 
 logger = logging.getLogger(__name__)
 

@@ -21,9 +21,9 @@ from urllib.parse import urljoin
 import requests
 from requests.adapters import HTTPAdapter
 
+from ..settings import Settings
 from .encoding import media_type
 from .netsafety import UnsafeURL, check_url, host_of, system_resolver
-from .settings import Settings
 from .transport import (
     PERMANENT_REDIRECTS,
     REDIRECT_STATUSES,

@@ -29,6 +29,8 @@ from zoneinfo import ZoneInfo
 
 import nh3
 
+from ..settings import read_settings
+from ..urls import url_key
 from .feedxml import (
     Enclosure,
     FeedEntry,
@@ -40,8 +42,6 @@ from .feedxml import (
     uri,
     xml_text,
 )
-from .settings import read_settings
-from .urls import url_key
 
 logger = logging.getLogger(__name__)
 

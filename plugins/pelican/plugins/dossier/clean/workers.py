@@ -16,9 +16,9 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from .clean import clean, is_article, load_rules
-from .derived import digest
-from .model import Cleaned
+from ..derived import digest
+from ..model import Cleaned
+from .cleaner import clean, is_article, load_rules
 from .rules import RuleSet
 
 logger = logging.getLogger(__name__)

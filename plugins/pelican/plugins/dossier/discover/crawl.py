@@ -15,15 +15,15 @@ from functools import cached_property
 from types import ModuleType
 from typing import Protocol
 
-from .derived import DerivedCache, digest, fingerprint, source_version
-from .model import DossierInfo, Fetched
-from .settings import Settings
-from .urls import url_key
+from ..derived import DerivedCache, digest, fingerprint, source_version
+from ..model import DossierInfo, Fetched
+from ..settings import Settings
+from ..urls import url_key
 
 logger = logging.getLogger(__name__)
 
 # A change in the code that reads pages invalidates what the cache kept of them.
-READER_VERSION = source_version(("links", "urls"))
+READER_MODULES = ("discover.links", "urls")
 
 
 class PageReader(Protocol):
@@ -63,7 +63,7 @@ class CachedReader:
     def __init__(self, derived: DerivedCache, settings: Settings) -> None:
         self.derived = derived
         self.version = digest(
-            READER_VERSION,
+            source_version(*READER_MODULES),
             fingerprint((settings.allowed_hosts, settings.exclude_patterns)),
             settings.dossier_marker,
             settings.listing_pattern,

@@ -17,12 +17,12 @@ from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+from ..model import Attachment, Fetched
+from ..settings import Settings
 from .httpcache import CacheStore
-from .model import Attachment, Fetched
 from .netsafety import host_of, is_allowed
 from .outcomes import PagePolicy
 from .report import progress_bar, render_report
-from .settings import Settings
 from .transport import FetchError
 
 if TYPE_CHECKING:

@@ -11,7 +11,7 @@ from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
 
-from .model import ThemeMatch
+from ..model import ThemeMatch
 from .taxonomy import Taxonomy
 
 logger = logging.getLogger(__name__)

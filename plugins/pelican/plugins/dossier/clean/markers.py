@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
+from ..model import Attachment
 from .dom import HtmlElement, drop, text_of
-from .model import Attachment
 
 logger = logging.getLogger(__name__)
 

@@ -4,8 +4,7 @@ The tagger is a weighted phrase matcher: title, summary and body are normalised
 and stemmed (``textnorm``), every taxonomy phrase is looked up by its first stem,
 hits are weighted by field and by term, the sum is divided by the square root of
 the text's length, and the themes above both an absolute and a relative threshold
-are kept (one at least, four at most). Hand corrections, cross-links and the
-co-occurrence table live in sibling modules and are re-exported here.
+are kept (one at least, four at most).
 """
 
 from __future__ import annotations
@@ -13,30 +12,12 @@ from __future__ import annotations
 import logging
 import math
 
-from .corrections import Corrections, apply_corrections, load_corrections, normalise_url
-from .model import ThemeMatch
-from .related import cooccurrence, related
-from .taxonomy import IndexEntry, Taxonomy, TaxonomyError, Term, Theme, load_taxonomy
+from ..model import ThemeMatch
+from .taxonomy import IndexEntry, Taxonomy, Theme
 from .textnorm import stems
 
 logger = logging.getLogger(__name__)
 
-__all__ = [
-    "Corrections",
-    "Taxonomy",
-    "TaxonomyError",
-    "Term",
-    "Theme",
-    "ThemeMatch",
-    "apply_corrections",
-    "cooccurrence",
-    "load_corrections",
-    "load_taxonomy",
-    "normalise_url",
-    "related",
-    "scores",
-    "tag",
-]
 
 # Length (in content words) at which the normalisation divisor is 1; texts
 # shorter than the floor are treated as that long, so a title alone is not inflated.

@@ -16,9 +16,9 @@ from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
-from .model import DossierInfo
-from .settings import Settings
-from .urls import absolute, strip_tracking, url_key
+from ..model import DossierInfo
+from ..settings import Settings
+from ..urls import absolute, strip_tracking, url_key
 
 # Containers that are site chrome, never the listing's main list.
 CHROME_TAGS = ("nav", "header", "footer", "aside", "form", "script", "style", "noscript")

@@ -17,16 +17,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pelican.contents import Article
 from pelican.urlwrappers import Category, Tag
 from pelican.utils import slugify
 
-from .model import Entry
-from .pipeline import DossierResult
-from .themes import Theme
-from .urls import host_of
+from ..model import Entry
+from ..themes import Theme
+from ..urls import host_of
+
+if TYPE_CHECKING:  # the pipeline runs the stages; publishing only reads its result
+    from ..pipeline import DossierResult
 
 logger = logging.getLogger(__name__)
 
