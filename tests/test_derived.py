@@ -150,7 +150,7 @@ def _build(base_url: str, cache: Path, **extra: object) -> pipeline.DossierResul
         "DOSSIER_PROGRESS": False,
         **extra,
     }
-    return pipeline.build_dossier(read_settings(raw, base=ROOT))
+    return pipeline.build_dossier(pipeline.load_config(read_settings(raw, base=ROOT)))
 
 
 @pytest.fixture
@@ -283,10 +283,9 @@ def test_stems_are_kept_between_builds(
 
     monkeypatch.setattr(textnorm._StemMemo, "__missing__", counted)
     with MirrorServer(site) as server:
-        monkeypatch.setattr(textnorm, "_STEMS", textnorm._StemMemo())
         _build(server.base_url, tmp_path / "cache")
         first = len(missing)
-        monkeypatch.setattr(textnorm, "_STEMS", textnorm._StemMemo())  # a new process, say
+        # each build reads its configuration afresh: a new Stemmer, as in a new process
         _build(server.base_url, tmp_path / "cache", DOSSIER_OFFLINE=True)
     assert first > 1000  # the taxonomy and sixteen articles
     assert len(missing) == first  # the second build stemmed no word again

@@ -31,6 +31,7 @@ from pelican.plugins.dossier.publish.feeds import (
     write_feeds,
 )
 from pelican.plugins.dossier.publish.feedxml import rfc822, xml_text
+from pelican.plugins.dossier.settings import read_settings as dossier_settings
 from pelican.plugins.dossier.themes.taxonomy import load_taxonomy
 from pelican.settings import read_settings
 from pelican.urlwrappers import Category, Tag
@@ -135,7 +136,7 @@ def build(tmp: Path, articles: list[Article] | None = None, **extra: object) -> 
     """Write the feeds of the sample (or given) articles; return every file's bytes."""
     settings = settings_for(tmp / "cache", **extra)
     context = {"articles": articles or sample(settings), "dossier": hub()}
-    written = write_feeds(context, settings, tmp / "out")
+    written = write_feeds(context, settings, tmp / "out", dossier_settings(settings))
     return {str(p.relative_to(tmp / "out")): p.read_bytes() for p in written}
 
 
@@ -301,7 +302,8 @@ def test_feed_max_items_keeps_the_newest_entries(tmp_path: Path) -> None:
 
 def test_without_an_absolute_siteurl_nothing_is_written(tmp_path: Path, caplog) -> None:
     settings = settings_for(tmp_path / "cache", SITEURL="")
-    assert write_feeds({"articles": [], "dossier": hub()}, settings, tmp_path / "out") == []
+    context = {"articles": [], "dossier": hub()}
+    assert write_feeds(context, settings, tmp_path / "out", dossier_settings(settings)) == []
     assert "must be an absolute URL" in caplog.text
 
 

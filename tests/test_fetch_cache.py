@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import itertools
 import logging
 import socket
 import sqlite3
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -152,23 +152,44 @@ def test_fetch_pages_keeps_order_and_the_host_concurrency(server: Script, tmp_pa
     assert server.paths().count("/a0") == 1
 
 
+class FrozenClock:
+    """A clock that never moves: every wait the gates ask for is recorded, none is slept.
+
+    With time standing still, the n-th request to a host waits exactly n × delay, whatever
+    the threads' order and the machine's load.
+    """
+
+    def __init__(self) -> None:
+        self.waits: list[float] = []
+        self._lock = threading.Lock()
+
+    def monotonic(self) -> float:
+        return 1000.0
+
+    def sleep(self, seconds: float) -> None:
+        with self._lock:
+            self.waits.append(seconds)
+
+
 def test_host_delay_spaces_requests(server: Script, tmp_path: Path) -> None:
     urls = [server.route(f"/a{i}", page("article.html")) for i in range(3)]
     settings = make_settings(tmp_path, host_delay=0.2, obey_robots=False)
-    with Fetcher(settings) as fetcher:
-        fetcher.fetch_pages(urls)
-    starts = sorted(s.at for s in server.seen)
-    assert min(b - a for a, b in itertools.pairwise(starts)) >= 0.18
+    clock = FrozenClock()
+    with Fetcher(settings, clock=clock) as fetcher:
+        fetched = fetcher.fetch_pages(urls)
+    assert [f.status for f in fetched] == ["fetched"] * 3
+    assert sorted(clock.waits) == pytest.approx([0.2, 0.4])
 
 
 def test_robots_crawl_delay_spaces_requests(server: Script, tmp_path: Path) -> None:
     server.route("/robots.txt", page("robots-crawl-delay.txt", content_type="text/plain"))
     urls = [server.route(f"/a{i}", page("article.html")) for i in range(3)]
-    with Fetcher(make_settings(tmp_path)) as fetcher:
+    clock = FrozenClock()
+    with Fetcher(make_settings(tmp_path), clock=clock) as fetcher:
         fetched = fetcher.fetch_pages(urls)
     assert [f.status for f in fetched] == ["fetched"] * 3
-    starts = sorted(s.at for s in server.seen if s.path.startswith("/a"))
-    assert min(b - a for a, b in itertools.pairwise(starts)) >= 0.28
+    # robots.txt is asked first, with no delay yet; then Crawl-delay: 0.3 spaces the articles
+    assert sorted(clock.waits) == pytest.approx([0.3, 0.6])
 
 
 def test_same_page_twice_in_a_run_is_fetched_once(server: Script, tmp_path: Path) -> None:

@@ -84,3 +84,48 @@ def test_pelican_stops_with_a_message_naming_the_setting(tmp_path: Path) -> None
     assert run.returncode != 0
     assert "DOSSIER_MAX_BYTES must be an integer" in run.stdout + run.stderr
     assert not (tmp_path / "out" / "index.html").exists()
+
+
+def _start(tmp_path: Path, **override: object) -> None:
+    """Start Pelican as `pelican` does: the plugin reads its settings at `initialized`."""
+    from pelican import Pelican
+    from pelican.settings import read_settings as pelican_settings
+
+    override = {"OUTPUT_PATH": str(tmp_path / "out"), "DOSSIER_OFFLINE": True, **override}
+    override.setdefault("DOSSIER_CACHE_PATH", str(tmp_path / "cache"))
+    Pelican(pelican_settings(str(ROOT / "pelicanconf.py"), override=override))
+
+
+@pytest.mark.parametrize(
+    ("setting", "name", "text", "expected"),
+    [
+        (
+            "DOSSIER_DATA",
+            "dossier.toml",
+            '[[correction]]\nurl = "https://example.test/never-fetched"\nadd = ["nope"]\n',
+            r"DOSSIER_DATA: .*dossier\.toml: correction #1: add: unknown theme 'nope'",
+        ),
+        (
+            "DOSSIER_TAXONOMY",
+            "themes.toml",
+            '[[theme]]\nslug = "donnees"\nlabel = "Données"\n',
+            r"DOSSIER_TAXONOMY: .*themes\.toml: theme 'donnees': (description|terms)",
+        ),
+    ],
+)
+def test_a_bad_data_file_stops_pelican_at_start_up_naming_setting_file_and_entry(
+    tmp_path: Path, setting: str, name: str, text: str, expected: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SettingsError, match=expected):
+        _start(tmp_path, **{setting: str(path)})
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_bad_rule_file_stops_pelican_at_start_up(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "mirror.toml").write_text('hosts = ["127.0.0.1"]\nstrip = ["p[["]\n', "utf-8")
+    with pytest.raises(SettingsError, match=r"DOSSIER_RULES_PATH: .*mirror\.toml: strip"):
+        _start(tmp_path, DOSSIER_RULES_PATH=str(rules))

@@ -28,12 +28,12 @@ def test_offline_fetcher_never_imports_requests(tmp_path: Path) -> None:
 
 BUILD = """
 import sys
-from pelican.plugins.dossier.pipeline import build_dossier
+from pelican.plugins.dossier.pipeline import build_dossier, load_config
 from pelican.plugins.dossier.settings import read_settings
 from pathlib import Path
 raw = {{"DOSSIER_START_URL": {start!r}, "DOSSIER_ALLOWED_HOSTS": ["127.0.0.1"],
         "DOSSIER_CACHE_PATH": {cache!r}, "DOSSIER_PROGRESS": False, "DOSSIER_OFFLINE": {off}}}
-result = build_dossier(read_settings(raw, base=Path({root!r})))
+result = build_dossier(load_config(read_settings(raw, base=Path({root!r}))))
 print(sum(1 for e in result.entries if e.cleaned), "bs4" in sys.modules, "requests" in sys.modules)
 """
 

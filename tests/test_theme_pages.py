@@ -96,7 +96,7 @@ def sample_result(empty: bool = False) -> DossierResult:
 
 def build_sample(output: Path, monkeypatch: pytest.MonkeyPatch, empty: bool = False) -> Path:
     """Run Pelican on the sample dossier into ``output``."""
-    monkeypatch.setattr(glue, "build_dossier", lambda settings: sample_result(empty))
+    monkeypatch.setattr(glue, "build_dossier", lambda config: sample_result(empty))
     override = {
         "OUTPUT_PATH": str(output),
         "DOSSIER_PROGRESS": False,

@@ -15,7 +15,7 @@ from pelican.plugins.dossier.themes import (
     load_taxonomy,
     related,
 )
-from pelican.plugins.dossier.themes.corrections import normalise_url
+from pelican.plugins.dossier.urls import url_key
 
 ROOT = Path(__file__).resolve().parent.parent
 URL = "https://www.cerema.fr/fr/actualites/article-un"
@@ -57,7 +57,7 @@ def test_missing_file_means_no_corrections(tmp_path: Path, taxonomy: Taxonomy) -
     ],
 )
 def test_urls_compare_normalised(variant: str) -> None:
-    assert normalise_url(variant) == "cerema.fr/fr/actualites/article-un"
+    assert url_key(variant) == "cerema.fr/fr/actualites/article-un"
 
 
 def test_correction_removes_then_adds_and_wins(tmp_path: Path, taxonomy: Taxonomy) -> None:

@@ -22,7 +22,7 @@ def _build(base_url: str, cache: Path, processes: int) -> pipeline.DossierResult
         "DOSSIER_PROGRESS": False,
         "DOSSIER_WORKERS": processes,
     }
-    return pipeline.build_dossier(read_settings(raw, base=ROOT))
+    return pipeline.build_dossier(pipeline.load_config(read_settings(raw, base=ROOT)))
 
 
 def test_worker_processes_clean_like_the_calling_thread(

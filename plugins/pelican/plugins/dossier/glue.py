@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from pelican import signals
 from pelican.utils import order_content
 
+from .clean.rules import RuleError
 from .fetch import render_report
-from .pipeline import build_dossier
+from .pipeline import DossierConfig, build_dossier, load_config
 from .publish import (
     FILTERS,
     build_search,
@@ -20,49 +22,75 @@ from .publish import (
     write_feeds,
     write_json,
 )
-from .settings import read_settings
+from .settings import SettingsError, read_settings
+from .themes import CorrectionsError, TaxonomyError
+
+if TYPE_CHECKING:
+    from pelican import Pelican
+    from pelican.generators import ArticlesGenerator
+    from pelican.writers import Writer
 
 logger = logging.getLogger(__name__)
 
 
-def configure(pelican: object) -> None:
-    """Stop the build early on a bad DOSSIER_* value; give the theme its filters."""
-    settings = pelican.settings  # type: ignore[attr-defined]
-    read_settings(settings)
+# Where the start-up reading of the settings and data files is kept for the handlers.
+CONFIG = "DOSSIER"
+
+
+def configure(pelican: Pelican) -> None:
+    """Read and validate the DOSSIER_* settings and the data files they name, once.
+
+    A bad value or file stops the build here, its message naming the setting, the file
+    and the entry at fault; the theme gets its filters.
+    """
+    settings = pelican.settings
+    dossier = read_settings(settings)
+    try:
+        settings[CONFIG] = load_config(dossier)
+    except TaxonomyError as exc:
+        raise SettingsError(f"DOSSIER_TAXONOMY: {exc}") from exc
+    except CorrectionsError as exc:
+        raise SettingsError(f"DOSSIER_DATA: {exc}") from exc
+    except RuleError as exc:
+        raise SettingsError(f"DOSSIER_RULES_PATH: {exc}") from exc
     settings["JINJA_FILTERS"] = {**FILTERS, **settings.get("JINJA_FILTERS", {})}
 
 
-def inject_articles(generator: object) -> None:
+def config_of(settings: dict[str, Any]) -> DossierConfig:
+    """The configuration read at start-up."""
+    return settings[CONFIG]
+
+
+def inject_articles(generator: ArticlesGenerator) -> None:
     """Fetch, clean and tag the dossier, then add it to the article generator."""
-    gen_settings = generator.settings  # type: ignore[attr-defined]
-    settings = read_settings(gen_settings)
-    result = build_dossier(settings)
+    settings = generator.settings
+    result = build_dossier(config_of(settings))
     render_report(result.outcomes)
     for problem in result.problems:
         logger.warning("dossier: %s", problem)
-    articles = make_articles(result, gen_settings, generator.context)  # type: ignore[attr-defined]
-    generator.articles = order_content(  # type: ignore[attr-defined]
-        [*generator.articles, *articles],  # type: ignore[attr-defined]
-        gen_settings["ARTICLE_ORDER_BY"],
+    articles = make_articles(result, settings, generator.context)
+    generator.articles = order_content(
+        [*generator.articles, *articles], settings["ARTICLE_ORDER_BY"]
     )
-    generator.context["dossier"] = hub_context(result, articles)  # type: ignore[attr-defined]
-    generator.context["dossier_json"] = dossier_json(result, articles)  # type: ignore[attr-defined]
+    generator.context["dossier"] = hub_context(result, articles)
+    generator.context["dossier_json"] = dossier_json(result, articles)
 
 
-def write_outputs(generator: object, writer: object) -> None:
+def write_outputs(generator: ArticlesGenerator, writer: Writer) -> None:
     """Write dossier.json and the feeds next to the site once the articles are written."""
-    data = generator.context.get("dossier_json")  # type: ignore[attr-defined]
-    output = Path(generator.settings["OUTPUT_PATH"])  # type: ignore[attr-defined]
+    data = generator.context.get("dossier_json")
+    output = Path(generator.settings["OUTPUT_PATH"])
     if data is not None:
         write_json(output / "dossier.json", data)
     write_empty_theme_pages(generator, writer)
-    write_feeds(generator.context, generator.settings, output)  # type: ignore[attr-defined]
+    dossier = config_of(generator.settings).settings
+    write_feeds(generator.context, generator.settings, output, dossier)
 
 
-def index_search(pelican: object) -> None:
+def index_search(pelican: Pelican) -> None:
     """Build the full-text search index over the site Pelican has just written."""
-    settings = pelican.settings  # type: ignore[attr-defined]
-    build_search(Path(settings["OUTPUT_PATH"]), read_settings(settings).search)
+    settings = pelican.settings
+    build_search(Path(settings["OUTPUT_PATH"]), config_of(settings).settings.search)
 
 
 def register() -> None:

@@ -8,11 +8,16 @@ publish turns everything into Pelican articles, dossier.json and the report.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 # How a source ended up in this build; the same words land in dossier.json.
 Status = Literal["fetched", "not-modified", "cached", "stale", "failed"]
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # the date of an article that gives none
+PARIS = ZoneInfo("Europe/Paris")  # the dossier's time zone: dates without one are local
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from .clean import PageCleaner, clean, load_rules, worker_count
+from .clean import PageCleaner, RuleSet, clean, load_rules, worker_count
 from .derived import (
     DerivedCache,
     cleaned_from_json,
@@ -38,7 +38,7 @@ from .themes import (
     related,
     tag,
 )
-from .themes.textnorm import known_stems, remember_stems, stemmer_version
+from .themes.textnorm import Stemmer, stemmer_version
 from .urls import url_key
 
 logger = logging.getLogger(__name__)
@@ -106,23 +106,56 @@ class DossierResult:
         return max(times) if times else None
 
 
-def build_dossier(settings: Settings) -> DossierResult:
+@dataclass(frozen=True)
+class DossierConfig:
+    """The validated settings and the data files they name, read once at start-up."""
+
+    settings: Settings
+    taxonomy: Taxonomy
+    corrections: Corrections
+    rules: RuleSet
+
+
+def load_config(settings: Settings) -> DossierConfig:
+    """Read and validate the taxonomy, the corrections and the rule files.
+
+    Raises TaxonomyError, CorrectionsError or RuleError, whose messages name the file and
+    the entry at fault.
+    """
+    taxonomy = load_taxonomy(settings.taxonomy, _kept_stemmer(settings))
+    corrections = load_corrections(settings.data, taxonomy)
+    return DossierConfig(settings, taxonomy, corrections, load_rules(settings.rules_path))
+
+
+def _stems_key() -> str:
+    return digest("stems", source_version(*TAG_MODULES), stemmer_version())
+
+
+def _kept_stemmer(settings: Settings) -> Stemmer:
+    """A stemmer that knows the words an earlier build stemmed: no stemmer call for them."""
+    with DerivedCache(settings.cache_path) as derived:
+        return Stemmer(derived.get(_stems_key()))
+
+
+def build_dossier(config: DossierConfig) -> DossierResult:
     """Run the whole pipeline for one dossier."""
+    settings = config.settings
     code = CodeVersions.of_package()
     with DerivedCache(settings.cache_path) as derived:
-        stems_key = digest("stems", code.tag, stemmer_version())
-        remember_stems(derived.get(stems_key) or {})
-        result = _build(settings, derived, code)
-        derived.put(stems_key, known_stems())
+        result = _build(config, derived, code)
+        derived.put(_stems_key(), config.taxonomy.stemmer.known())
     release_memory()
     _check_strict(result, settings)
     return result
 
 
-def _build(settings: Settings, derived: DerivedCache, code: CodeVersions) -> DossierResult:
-    taxonomy = load_taxonomy(settings.taxonomy)
-    corrections = load_corrections(settings.data)
-    rules = load_rules(settings.rules_path)
+def _build(config: DossierConfig, derived: DerivedCache, code: CodeVersions) -> DossierResult:
+    settings, taxonomy, corrections, rules = (
+        config.settings,
+        config.taxonomy,
+        config.corrections,
+        config.rules,
+    )
     with (
         PageCleaner(rules, settings.rules_path, worker_count(settings.workers)) as early,
         Fetcher(settings, validate=early, progress=settings.progress) as fetcher,
@@ -139,7 +172,7 @@ def _build(settings: Settings, derived: DerivedCache, code: CodeVersions) -> Dos
         replace(e, themes=_themes(e, taxonomy, corrections, derived, code.tag)) if e.cleaned else e
         for e in entries
     ]
-    entries = _relate(entries, derived, code.related)
+    entries = _relate(entries, derived, code.related, taxonomy.stemmer)
     # The plain text served tagging and « À lire aussi »; publishing needs only the HTML,
     # and at thousands of articles the texts weigh tens of megabytes.
     entries = [replace(e, cleaned=replace(e.cleaned, text="")) if e.cleaned else e for e in entries]
@@ -251,7 +284,9 @@ def _themes(
     return apply_corrections(entry.source_url, matches, corrections, taxonomy)
 
 
-def _relate(entries: list[Entry], derived: DerivedCache, code: str) -> list[Entry]:
+def _relate(
+    entries: list[Entry], derived: DerivedCache, code: str, stemmer: Stemmer
+) -> list[Entry]:
     """« À lire aussi » for every article, reused when no article or theme changed."""
     docs = [
         (e.source_url, frozenset(m.slug for m in e.themes), e.cleaned.text)
@@ -263,7 +298,7 @@ def _relate(entries: list[Entry], derived: DerivedCache, code: str) -> list[Entr
     if stored is not None:
         close = {k: tuple(v) for k, v in stored.items()}
     else:
-        close = related(docs, k=3)
+        close = related(docs, k=3, stemmer=stemmer)
         derived.put(key, close)
     return [replace(e, related=close.get(e.source_url, ())) for e in entries]
 

@@ -41,5 +41,8 @@ def absolute(base: str, href: str | None) -> str | None:
 
 
 def host_of(url: str) -> str:
-    """The lower-case host name of a URL."""
-    return (urlsplit(url).hostname or "").lower()
+    """Lower-case host name (or IP literal) of a URL, '' when it has none or is malformed."""
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""

@@ -9,7 +9,6 @@ rewritten (images, URLs, headings) and finally sanitised by an allowlist.
 
 from __future__ import annotations
 
-import logging
 from functools import cache
 from pathlib import Path
 
@@ -23,8 +22,6 @@ from .metadata import page_meta
 from .rules import Rule, RuleSet
 from .rules import load_rules as _load_rules
 from .sanitize import sanitize
-
-logger = logging.getLogger(__name__)
 
 SUMMARY_MAX = 300
 MIN_SUMMARY_PARAGRAPH = 60

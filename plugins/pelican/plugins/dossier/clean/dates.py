@@ -7,14 +7,11 @@ dossier's sources are French; a date alone becomes midnight in Paris.
 
 from __future__ import annotations
 
-import logging
 import re
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-logger = logging.getLogger(__name__)
+from ..model import PARIS
 
-PARIS = ZoneInfo("Europe/Paris")
 MONTHS = {
     "janvier": 1,
     "février": 2,

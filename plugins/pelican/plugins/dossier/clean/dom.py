@@ -8,14 +8,11 @@ alone would miss the speed goal (see docs/benchmarks.md « Extraction »).
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Iterator
 from functools import lru_cache
 
 from lxml import etree
-
-logger = logging.getLogger(__name__)
 
 # Plain etree elements: lxml.html's per-element class lookup costs ~10 % of the run.
 HtmlElement = etree._Element

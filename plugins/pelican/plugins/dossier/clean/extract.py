@@ -7,14 +7,11 @@ either way, and the best container plus its worthy siblings is the article.
 
 from __future__ import annotations
 
-import logging
 import re
 
 from lxml import etree
 
 from .dom import HEADINGS, HtmlElement, class_weight, drop, hints, link_density, text_of
-
-logger = logging.getLogger(__name__)
 
 BLOCK_CHILDREN = frozenset(
     [

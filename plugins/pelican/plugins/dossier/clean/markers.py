@@ -7,7 +7,6 @@ link that goes with it is removed from the tree and kept as data.
 
 from __future__ import annotations
 
-import logging
 import mimetypes
 import re
 from dataclasses import dataclass
@@ -15,8 +14,6 @@ from urllib.parse import urljoin, urlsplit
 
 from ..model import Attachment
 from .dom import HtmlElement, drop, text_of
-
-logger = logging.getLogger(__name__)
 
 # Extensions mimetypes may not know on a minimal system.
 MEDIA_TYPES = {
@@ -39,7 +36,7 @@ class Markers:
     attachments: tuple[Attachment, ...] = ()
 
 
-def media_type(url: str) -> str | None:
+def guess_media_type(url: str) -> str | None:
     """Guess a media type from the URL's extension (None when unknown)."""
     path = urlsplit(url).path.lower()
     ext = path[path.rfind(".") :] if "." in path.rsplit("/", 1)[-1] else ""
@@ -63,7 +60,7 @@ def take_markers(body: HtmlElement, patterns: dict[str, re.Pattern[str]], base: 
             break
         url = _absolute(link, base)
         if url:
-            attachments.append(Attachment(url, text_of(link), media_type(url)))
+            attachments.append(Attachment(url, text_of(link), guess_media_type(url)))
     return Markers(dossier_title, dossier_url, announced, listing_url, tuple(attachments))
 
 

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 import re
 from urllib.parse import urljoin
 
 from lxml import etree
 
 from .dom import HEADINGS, HtmlElement, drop, text_of
-
-logger = logging.getLogger(__name__)
 
 LAZY_SRC = ("data-src", "data-lazy-src", "data-original", "data-lazy", "data-url")
 LAZY_SRCSET = ("data-srcset", "data-lazy-srcset")

@@ -10,12 +10,9 @@ carry script when opened on its own.
 
 from __future__ import annotations
 
-import logging
 from urllib.parse import urlsplit
 
 import nh3
-
-logger = logging.getLogger(__name__)
 
 ALLOWED_TAGS = frozenset(
     [

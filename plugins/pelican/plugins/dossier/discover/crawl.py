@@ -8,7 +8,6 @@ so that a rebuild need not parse (nor load BeautifulSoup) when nothing changed.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -19,8 +18,6 @@ from ..derived import DerivedCache, digest, fingerprint, source_version
 from ..model import DossierInfo, Fetched
 from ..settings import Settings
 from ..urls import url_key
-
-logger = logging.getLogger(__name__)
 
 # A change in the code that reads pages invalidates what the cache kept of them.
 READER_MODULES = ("discover.links", "urls")

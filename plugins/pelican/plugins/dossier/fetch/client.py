@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import re
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from importlib.metadata import PackageNotFoundError, version
@@ -22,14 +21,18 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from ..settings import Settings
+from ..urls import host_of
 from .encoding import media_type
-from .netsafety import UnsafeURL, check_url, host_of, system_resolver
+from .netsafety import UnsafeURL, check_url, system_resolver
 from .transport import (
     PERMANENT_REDIRECTS,
     REDIRECT_STATUSES,
+    Clock,
     FetchError,
     Gates,
+    SystemClock,
     backoff_delay,
+    content_length,
     status_error,
 )
 
@@ -70,15 +73,16 @@ class Reply:
 class Http:
     """A requests.Session with our limits: allowlist per hop, gates, retries, size cap."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, clock: Clock | None = None) -> None:
         self.settings = settings
+        self.clock = clock or SystemClock()
         self.session = requests.Session()
         self.session.headers.update({"User-Agent": user_agent(), **HEADERS})
         pool = max(10, settings.host_concurrency)
         adapter = HTTPAdapter(pool_connections=pool, pool_maxsize=pool, max_retries=0)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
-        self.gates = Gates(settings.host_concurrency, settings.host_delay)
+        self.gates = Gates(settings.host_concurrency, settings.host_delay, self.clock)
         self._resolved: dict[str, list[str]] = {}
 
     def get(
@@ -102,7 +106,7 @@ class Http:
                 if wait is None:
                     wait = backoff_delay(attempt, self.settings.backoff)
                 logger.info("%s: %s, retrying in %.2f s", url, exc.reason, wait)
-                time.sleep(wait)
+                self.clock.sleep(wait)
                 attempt += 1
 
     def _attempt(
@@ -208,7 +212,7 @@ def _short(text: str, limit: int = 120) -> str:
 
 def _read_body(response: requests.Response, cap: int) -> bytes:
     """Read a streamed body, refusing more than ``cap`` bytes or a short one."""
-    announced = _content_length(response)
+    announced = content_length(response.headers)
     if announced is not None and announced > cap:
         raise FetchError(f"body too large (Content-Length {announced} > {cap} bytes)")
     chunks: list[bytes] = []
@@ -228,8 +232,3 @@ def _read_body(response: requests.Response, cap: int) -> bytes:
     if plain and announced is not None and received < announced:
         raise FetchError(f"truncated body ({received} of {announced} bytes)", retry=True)
     return b"".join(chunks)
-
-
-def _content_length(response: requests.Response) -> int | None:
-    value = response.headers.get("Content-Length", "")
-    return int(value) if value.strip().isdigit() else None

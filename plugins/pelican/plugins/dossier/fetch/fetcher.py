@@ -9,7 +9,6 @@ layout).
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -19,18 +18,17 @@ from typing import TYPE_CHECKING
 
 from ..model import Attachment, Fetched
 from ..settings import Settings
+from ..urls import host_of
 from .httpcache import CacheStore
-from .netsafety import host_of, is_allowed
+from .netsafety import is_allowed
 from .outcomes import PagePolicy
 from .report import progress_bar, render_report
-from .transport import FetchError
+from .transport import Clock, FetchError
 
 if TYPE_CHECKING:
     from .client import Http
 
 __all__ = ["Attachment", "FetchError", "Fetched", "Fetcher", "render_report"]
-
-logger = logging.getLogger(__name__)
 
 Validate = Callable[[str, str], bool]
 
@@ -44,8 +42,10 @@ class Fetcher:
         *,
         validate: Validate | None = None,
         progress: bool | None = None,
+        clock: Clock | None = None,
     ) -> None:
         self.settings = settings
+        self.clock = clock  # None: the system's; tests give a fake one
         self.progress = settings.progress if progress is None else progress
         self.store = CacheStore(settings.cache_path)
         self.policy = PagePolicy(settings, lambda: self.http, self.store, validate)
@@ -57,7 +57,7 @@ class Fetcher:
         """The HTTP client, made on first use: an offline build never loads requests."""
         from .client import Http
 
-        return Http(self.settings)
+        return Http(self.settings, self.clock)
 
     def fetch_page(self, url: str, *, check: bool = False) -> Fetched:
         """One HTML page; with check=True a page failing validate counts as suspicious."""

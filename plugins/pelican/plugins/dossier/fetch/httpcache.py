@@ -64,7 +64,7 @@ _SCHEMA = f"CREATE TABLE IF NOT EXISTS entries ({', '.join(_COLUMNS)}, PRIMARY K
 
 
 @dataclass(frozen=True)
-class Entry:
+class CachedCopy:
     """One cached response: a good body with its validators, or a probe's headers."""
 
     url: str
@@ -116,7 +116,7 @@ class CacheStore:
                 self.path.with_name(FILENAME + suffix).unlink(missing_ok=True)
             return _connect(self.path)
 
-    def get(self, url: str) -> Entry | None:
+    def get(self, url: str) -> CachedCopy | None:
         """The entry for an URL, or None; a damaged entry is dropped with a warning."""
         try:
             with self._lock:
@@ -135,7 +135,7 @@ class CacheStore:
             self.delete(url)
             return None
 
-    def put(self, entry: Entry) -> None:
+    def put(self, entry: CachedCopy) -> None:
         """Insert or replace an entry, atomically."""
         body = entry.body
         digest = hashlib.sha256(body).hexdigest() if body is not None else None
@@ -190,12 +190,12 @@ def _connect(path: Path) -> sqlite3.Connection:
     return db
 
 
-def _entry(row: tuple) -> Entry:
+def _entry(row: tuple) -> CachedCopy:
     values = dict(zip(_COLUMNS, row, strict=True))
     body = values["body"]
     if body is not None and hashlib.sha256(body).hexdigest() != values["sha256"]:
         raise ValueError("body does not match its checksum")
-    return Entry(
+    return CachedCopy(
         url=values["url"],
         final_url=values["final_url"],
         http_status=int(values["http_status"]),

@@ -13,6 +13,8 @@ import socket
 from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
+from ..urls import host_of
+
 logger = logging.getLogger(__name__)
 
 SCHEMES = ("http", "https")
@@ -22,14 +24,6 @@ Resolver = Callable[[str], Iterable[str]]
 
 class UnsafeURL(ValueError):
     """The URL may not be requested; the message says why."""
-
-
-def host_of(url: str) -> str:
-    """Lower-case host name (or IP literal) of an URL, '' when it has none."""
-    try:
-        return (urlsplit(url).hostname or "").lower()
-    except ValueError:
-        return ""
 
 
 def is_allowed(url: str, allowed_hosts: Iterable[str]) -> bool:

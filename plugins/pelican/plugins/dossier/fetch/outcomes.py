@@ -5,7 +5,7 @@ obeyed; a conditional request answered 304 reuses the cached body; a new body
 replaces the cached copy only when it is complete, HTML, not empty and (when
 asked) passes ``validate``. Any failure with a good copy in hand gives ``stale``
 with that copy and the reason; without one, ``failed``. A 404/410 is ``gone``
-either way. The HTTP itself is ``fetch.Http`` (this module never imports requests).
+either way. The HTTP itself is ``client.Http`` (this module never imports requests).
 """
 
 from __future__ import annotations
@@ -17,11 +17,12 @@ from typing import TYPE_CHECKING
 
 from ..model import Attachment, Fetched, Status
 from ..settings import Settings
+from ..urls import host_of
 from .encoding import decode_html, media_type
-from .httpcache import CacheStore, Entry, now
-from .netsafety import UnsafeURL, check_allowed, host_of, is_allowed
+from .httpcache import CachedCopy, CacheStore, now
+from .netsafety import UnsafeURL, check_allowed, is_allowed
 from .robots import DISALLOWED, RobotsFile, RobotsRules
-from .transport import FetchError
+from .transport import FetchError, content_length
 
 if TYPE_CHECKING:
     from .client import Http, Reply
@@ -83,7 +84,7 @@ class PagePolicy:
                 logger.info("%s asks a Crawl-delay of %.0f s; waiting %.0f s", url, delay, cap)
             self.client().gates.at_least(host_of(url), min(delay, cap))
 
-    def _request(self, url: str, good: Entry | None) -> Reply:
+    def _request(self, url: str, good: CachedCopy | None) -> Reply:
         """A conditional GET; after a permanent redirect, straight to where the page moved."""
         validators = good.validators() if good else {}
         if good is not None and good.moved and good.final_url != url:
@@ -94,17 +95,17 @@ class PagePolicy:
                 logger.info("%s: %s at its new address; asking %s", url, exc.reason, url)
         return self.client().get(url, validators, want_body=_maybe_html)
 
-    def _good(self, url: str) -> Entry | None:
+    def _good(self, url: str) -> CachedCopy | None:
         entry = self.store.get(url)
         return entry if entry is not None and entry.body is not None else None
 
-    def _not_modified(self, url: str, good: Entry | None, reply: Reply) -> Fetched:
+    def _not_modified(self, url: str, good: CachedCopy | None, reply: Reply) -> Fetched:
         if good is None:
             return _failed(url, "HTTP 304 without a cached copy", http_status=304)
         self.store.put(_revalidated(good, reply))
         return _from_entry(url, good, "not-modified", http_status=304)
 
-    def _accept(self, url: str, reply: Reply, good: Entry | None, check: bool) -> Fetched:
+    def _accept(self, url: str, reply: Reply, good: CachedCopy | None, check: bool) -> Fetched:
         content_type = reply.headers.get("Content-Type")
         kind = media_type(content_type) or _sniff(reply.body)
         if kind not in HTML_TYPES:
@@ -184,10 +185,10 @@ def _header(headers: Mapping[str, str], name: str) -> str | None:
     return headers.get(name) or None
 
 
-def _new_entry(url: str, reply: Reply, body: bytes | None) -> Entry:
-    size = len(body) if body is not None else _length(reply.headers)
+def _new_entry(url: str, reply: Reply, body: bytes | None) -> CachedCopy:
+    size = len(body) if body is not None else content_length(reply.headers)
     moment = now()
-    return Entry(
+    return CachedCopy(
         url=url,
         final_url=reply.final_url,
         http_status=reply.status,
@@ -202,7 +203,7 @@ def _new_entry(url: str, reply: Reply, body: bytes | None) -> Entry:
     )
 
 
-def _revalidated(good: Entry, reply: Reply) -> Entry:
+def _revalidated(good: CachedCopy, reply: Reply) -> CachedCopy:
     """The cached entry after a 304: same body, possibly new validators."""
     return replace(
         good,
@@ -213,12 +214,7 @@ def _revalidated(good: Entry, reply: Reply) -> Entry:
     )
 
 
-def _length(headers: Mapping[str, str]) -> int | None:
-    value = headers.get("Content-Length", "")
-    return int(value) if value.strip().isdigit() else None
-
-
-def _attachment(url: str, title: str, entry: Entry | None) -> Attachment:
+def _attachment(url: str, title: str, entry: CachedCopy | None) -> Attachment:
     if entry is None:
         return Attachment(url, title)
     return Attachment(url, title, media_type(entry.content_type), entry.size)
@@ -226,7 +222,7 @@ def _attachment(url: str, title: str, entry: Entry | None) -> Attachment:
 
 def _from_entry(
     url: str,
-    entry: Entry,
+    entry: CachedCopy,
     status: Status,
     *,
     reason: str = "",
@@ -255,7 +251,7 @@ def _failed(url: str, reason: str, *, http_status: int | None = None) -> Fetched
     return Fetched(url, url, "failed", http_status=http_status, reason=reason)
 
 
-def _fallback(url: str, good: Entry | None, problem: FetchError) -> Fetched:
+def _fallback(url: str, good: CachedCopy | None, problem: FetchError) -> Fetched:
     """The last good copy marked stale, or a failure when there is none."""
     if good is not None:
         return _from_entry(

@@ -10,9 +10,10 @@ import email.utils
 import random
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
+from typing import Protocol
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 GONE_STATUSES = frozenset({404, 410})
@@ -80,11 +81,30 @@ def status_error(status: int, retry_after: str | None, cap: float) -> FetchError
     return FetchError(reason, http_status=status, retry=True, retry_after=wait)
 
 
+class Clock(Protocol):
+    """Where waiting happens: the system's clock, or a test's."""
+
+    def monotonic(self) -> float: ...
+
+    def sleep(self, seconds: float) -> None: ...
+
+
+class SystemClock:
+    """The real clock."""
+
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+
 class HostGate:
     """At most ``concurrency`` requests in flight to one host, starts ``delay`` apart."""
 
-    def __init__(self, concurrency: int, delay: float) -> None:
+    def __init__(self, concurrency: int, delay: float, clock: Clock) -> None:
         self._slots = threading.BoundedSemaphore(concurrency)
+        self._clock = clock
         self._delay = delay
         self._lock = threading.Lock()
         self._next_start = 0.0
@@ -99,26 +119,30 @@ class HostGate:
         """Hold one of the host's slots for the duration of a request."""
         with self._slots:
             with self._lock:
-                start = max(time.monotonic(), self._next_start)
+                start = max(self._clock.monotonic(), self._next_start)
                 self._next_start = start + self._delay
-            wait = start - time.monotonic()
+            wait = start - self._clock.monotonic()
             if wait > 0:
-                time.sleep(wait)
+                self._clock.sleep(wait)
             yield
 
 
 class Gates:
     """One HostGate per host, created on first use."""
 
-    def __init__(self, concurrency: int, delay: float) -> None:
+    def __init__(self, concurrency: int, delay: float, clock: Clock | None = None) -> None:
         self._concurrency = concurrency
         self._delay = delay
+        self._clock = clock or SystemClock()
         self._gates: dict[str, HostGate] = {}
         self._lock = threading.Lock()
 
     def _gate(self, host: str) -> HostGate:
         with self._lock:
-            return self._gates.setdefault(host, HostGate(self._concurrency, self._delay))
+            gate = self._gates.get(host)
+            if gate is None:
+                gate = self._gates[host] = HostGate(self._concurrency, self._delay, self._clock)
+            return gate
 
     def slot(self, host: str) -> AbstractContextManager[None]:
         """The slot context manager of one host."""
@@ -127,3 +151,9 @@ class Gates:
     def at_least(self, host: str, delay: float) -> None:
         """Space this host's requests at least ``delay`` seconds apart (robots Crawl-delay)."""
         self._gate(host).at_least(delay)
+
+
+def content_length(headers: Mapping[str, str]) -> int | None:
+    """The Content-Length header as a number of bytes, None when absent or malformed."""
+    value = headers.get("Content-Length", "")
+    return int(value) if value.strip().isdigit() else None

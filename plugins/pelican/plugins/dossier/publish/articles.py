@@ -1,20 +1,17 @@
 """Publish: turn the dossier's entries into Pelican articles and dossier.json.
 
-The only module that touches Pelican objects. Templates read what is set here:
-on each article ``source_url``, ``source_host``, ``canonical_url``, ``fetch_status``,
-``stale``, ``fetched_at``, ``plaquette``, ``attachments``, ``theme_matches``,
-``related_articles``, ``prev_in_dossier``/``next_in_dossier``; in the context
-``dossier`` (a ``HubContext``).
+Templates read what is set here: on each article ``source_url``, ``source_host``,
+``canonical_url``, ``fetch_status``, ``stale``, ``fetched_at``, ``plaquette``,
+``attachments``, ``theme_matches``, ``related_articles``,
+``prev_in_dossier``/``next_in_dossier``; in the context ``dossier`` (a ``HubContext``).
 """
 
 from __future__ import annotations
 
 import json
-import logging
 import os
-import tempfile
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,16 +20,13 @@ from pelican.contents import Article
 from pelican.urlwrappers import Category, Tag
 from pelican.utils import slugify
 
-from ..model import Entry
+from ..model import EPOCH, Entry
 from ..themes import Theme
 from ..urls import host_of
+from .output import write_atomic
 
 if TYPE_CHECKING:  # the pipeline runs the stages; publishing only reads its result
     from ..pipeline import DossierResult
-
-logger = logging.getLogger(__name__)
-
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -212,10 +206,6 @@ def _entry_json(entry: Entry, article: Article | None) -> dict[str, Any]:
 
 
 def write_json(path: Path, data: dict[str, Any]) -> None:
-    """Write JSON atomically, sorted and stable."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write JSON atomically, keys in the order given (the same data, the same bytes)."""
     text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".dossier-", suffix=".json")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.replace(tmp, path)
+    write_atomic(path, text.encode("utf-8"))

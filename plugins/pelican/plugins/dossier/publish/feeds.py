@@ -16,12 +16,10 @@ import hashlib
 import json
 import logging
 import mimetypes
-import os
-import tempfile
 import uuid
 from collections.abc import Iterable
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -29,7 +27,8 @@ from zoneinfo import ZoneInfo
 
 import nh3
 
-from ..settings import read_settings
+from ..model import EPOCH
+from ..settings import Settings
 from ..urls import url_key
 from .feedxml import (
     Enclosure,
@@ -42,10 +41,10 @@ from .feedxml import (
     uri,
     xml_text,
 )
+from .output import write_atomic
 
 logger = logging.getLogger(__name__)
 
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 STATE_FILE = "feeds-state.json"
 STATE_VERSION = 1
 # Where the files go under OUTPUT_PATH; templates read the same settings to link them.
@@ -211,11 +210,10 @@ def _feed(ident: str, title: str, subtitle: str, urls: tuple[str, ...], **kw: An
 
 
 def build_feeds(
-    themes: list[Theme], settings: dict[str, Any], entries: list[FeedEntry]
+    themes: list[Theme], settings: dict[str, Any], entries: list[FeedEntry], start: str
 ) -> list[Planned]:
     """The dossier's feed first, then one per theme in taxonomy order (empty ones too)."""
     base, paths = site_base(settings), feed_paths(settings)
-    start = read_settings(settings).start_url
     sitename = settings.get("SITENAME") or "Dossier"
     common = {
         "author": settings.get("AUTHOR") or sitename,
@@ -242,7 +240,9 @@ def build_feeds(
     return planned
 
 
-def write_feeds(context: dict[str, Any], settings: dict[str, Any], output: Path) -> list[Path]:
+def write_feeds(
+    context: dict[str, Any], settings: dict[str, Any], output: Path, dossier: Settings
+) -> list[Path]:
     """Write every Atom and RSS feed and the OPML list; return the files written."""
     base = site_base(settings)
     if urlsplit(base).scheme not in ("http", "https"):
@@ -251,14 +251,13 @@ def write_feeds(context: dict[str, Any], settings: dict[str, Any], output: Path)
     articles = [a for a in context.get("articles", []) if getattr(a, "source_url", None)]
     themes = theme_list(context.get("dossier"), articles)
     labels = {slug: label for slug, label, _ in themes}
-    dossier = read_settings(settings)
     zone = ZoneInfo(settings.get("TIMEZONE") or "UTC")
     full = dossier.feed_content == "full"
     pairs = [(make_entry(a, base, labels, zone, full), a) for a in articles]
     state_path = dossier.cache_path / STATE_FILE
     entries, state = apply_state(pairs, load_state(state_path))
     save_state(state_path, state)
-    planned = build_feeds(themes, settings, entries)
+    planned = build_feeds(themes, settings, entries, dossier.start_url)
     written = []
     for feed, atom_path, rss_path in planned:
         written.append(_write(output / atom_path, atom_feed(feed)))
@@ -272,9 +271,5 @@ def write_feeds(context: dict[str, Any], settings: dict[str, Any], output: Path)
 
 
 def _write(path: Path, data: bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".feed-", suffix=".tmp")
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    os.replace(tmp, path)
+    write_atomic(path, data)
     return path

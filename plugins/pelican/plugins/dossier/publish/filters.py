@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Iterable
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 from jinja2 import pass_context
 
+from ..model import PARIS
 from .feeds import feed_paths, site_base
 from .picture import theme_map
 
-logger = logging.getLogger(__name__)
-
 LOCALE = "fr_FR"
-PARIS = ZoneInfo("Europe/Paris")
 # Readers know the publisher by its name, not by its host.
 SOURCE_NAMES = {"cerema.fr": "Cerema"}
 PDF_TYPE = "application/pdf"

@@ -10,12 +10,9 @@ table that screen readers (and anyone) can open instead.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from html import escape
 from typing import Any
-
-logger = logging.getLogger(__name__)
 
 PITCH = 24  # cell spacing in SVG units
 CELL = 22  # cell size; the 2-unit gap shows the grid

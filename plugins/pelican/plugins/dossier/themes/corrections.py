@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..model import ThemeMatch
+from ..urls import url_key
 from .taxonomy import Taxonomy
 
 logger = logging.getLogger(__name__)
@@ -41,20 +42,10 @@ class Corrections:
 
     def find(self, url: str) -> Correction | None:
         """Return the correction for this URL (compared normalised), if any."""
-        return self.by_url.get(normalise_url(url))
+        return self.by_url.get(url_key(url))
 
     def __len__(self) -> int:
         return len(self.by_url)
-
-
-def normalise_url(url: str) -> str:
-    """Key for URL comparison: no scheme, no « www. », lower-case host, no trailing slash."""
-    parts = urlsplit(url.strip())
-    host = (parts.hostname or "").lower().removeprefix("www.")
-    port = f":{parts.port}" if parts.port else ""
-    path = parts.path.rstrip("/")
-    query = f"?{parts.query}" if parts.query else ""
-    return f"{host}{port}{path}{query}"
 
 
 def load_corrections(path: Path, taxonomy: Taxonomy | None = None) -> Corrections:
@@ -73,7 +64,7 @@ def load_corrections(path: Path, taxonomy: Taxonomy | None = None) -> Correction
     by_url: dict[str, Correction] = {}
     for number, item in enumerate(items, start=1):
         correction = _entry(f"{path}: correction #{number}", item, slugs)
-        key = normalise_url(correction.url)
+        key = url_key(correction.url)
         if key in by_url:
             raise CorrectionsError(f"{path}: correction #{number}: {correction.url} appears twice")
         by_url[key] = correction

@@ -7,13 +7,13 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from operator import mul
 
-from .textnorm import stems
+from .textnorm import Stemmer
 
 Vector = dict[str, float]
 
 
 def related(
-    docs: Sequence[tuple[str, frozenset[str], str]], k: int = 3
+    docs: Sequence[tuple[str, frozenset[str], str]], k: int = 3, stemmer: Stemmer | None = None
 ) -> dict[str, tuple[str, ...]]:
     """For each key, the k closest other keys: Jaccard of themes, then TF-IDF cosine, then key.
 
@@ -27,7 +27,7 @@ def related(
         raise ValueError(f"related(): duplicate key {duplicates[0]!r}")
     if k < 0:
         raise ValueError(f"related(): k must be >= 0, got {k}")
-    vectors = tfidf([text for _, _, text in docs])
+    vectors = tfidf([text for _, _, text in docs], stemmer or Stemmer())
     groups: dict[frozenset[str], list[int]] = {}
     for i, (_, themes, _) in enumerate(docs):
         groups.setdefault(themes, []).append(i)
@@ -70,9 +70,10 @@ def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(union) if union else 0.0
 
 
-def tfidf(texts: Sequence[str]) -> list[Vector]:
+def tfidf(texts: Sequence[str], stemmer: Stemmer | None = None) -> list[Vector]:
     """Unit-length TF-IDF vectors of stemmed words; a word in every text weighs nothing."""
-    counts: list[Counter[str] | None] = [Counter(stems(text)) for text in texts]
+    stem = stemmer or Stemmer()
+    counts: list[Counter[str] | None] = [Counter(stem(text)) for text in texts]
     frequency = Counter(word for count in counts for word in count)  # type: ignore[union-attr]
     total = len(texts)
     vectors = []

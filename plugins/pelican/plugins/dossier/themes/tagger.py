@@ -9,15 +9,10 @@ are kept (one at least, four at most).
 
 from __future__ import annotations
 
-import logging
 import math
 
 from ..model import ThemeMatch
 from .taxonomy import IndexEntry, Taxonomy, Theme
-from .textnorm import stems
-
-logger = logging.getLogger(__name__)
-
 
 # Length (in content words) at which the normalisation divisor is 1; texts
 # shorter than the floor are treated as that long, so a title alone is not inflated.
@@ -57,7 +52,7 @@ def scores(
     counts: dict[tuple[int, int], float] = {}
     length = 0
     for content, weight in ((title, params.title), (summary, params.summary), (text, params.body)):
-        tokens = stems(content) if content else []
+        tokens = taxonomy.stemmer(content) if content else []
         length += len(tokens)
         if weight:
             for key in _scan(tokens, index, len(taxonomy.themes)):

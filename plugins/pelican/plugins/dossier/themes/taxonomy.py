@@ -10,7 +10,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from .textnorm import stems
+from .textnorm import Stemmer
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +84,8 @@ class Taxonomy:
     fallback: str = "territoires"
     params: TaggerParams = field(default_factory=TaggerParams)
     label: str = ""  # the file's own ``version`` string, for humans
+    # The stems of its terms, and of every text tagged with it since.
+    stemmer: Stemmer = field(default_factory=Stemmer, compare=False, repr=False)
 
     def get(self, slug: str) -> Theme:
         """Return the theme with this slug, or raise KeyError."""
@@ -111,8 +113,12 @@ class Taxonomy:
         }
 
 
-def load_taxonomy(path: Path) -> Taxonomy:
-    """Read and validate a taxonomy TOML file; raise TaxonomyError on any problem."""
+def load_taxonomy(path: Path, stemmer: Stemmer | None = None) -> Taxonomy:
+    """Read and validate a taxonomy TOML file; raise TaxonomyError on any problem.
+
+    ``stemmer`` (a new one by default) stems its terms, then every text tagged with it.
+    """
+    stemmer = stemmer or Stemmer()
     try:
         raw = path.read_bytes()
         data = tomllib.loads(raw.decode("utf-8"))
@@ -120,7 +126,9 @@ def load_taxonomy(path: Path) -> Taxonomy:
         raise TaxonomyError(f"{path}: cannot read the taxonomy: {exc}") from exc
     where = str(path)
     _check_keys(where, "the file", data, _TOP_KEYS)
-    themes = tuple(_theme(where, index, item) for index, item in enumerate(_themes(where, data)))
+    themes = tuple(
+        _theme(where, index, item, stemmer) for index, item in enumerate(_themes(where, data))
+    )
     _check_slugs(where, themes)
     fallback = data.get("fallback", SLUGS[-2])
     if fallback not in SLUGS:
@@ -131,6 +139,7 @@ def load_taxonomy(path: Path) -> Taxonomy:
         fallback=fallback,
         params=_params(where, data.get("tagger", {})),
         label=_text(where, "the file", "version", data.get("version", ""), allow_empty=True),
+        stemmer=stemmer,
     )
     logger.debug("taxonomy %s loaded, %d themes", path, len(themes))
     return taxonomy
@@ -143,7 +152,7 @@ def _themes(where: str, data: dict[str, Any]) -> list[Any]:
     return items
 
 
-def _theme(where: str, index: int, item: Any) -> Theme:
+def _theme(where: str, index: int, item: Any, stemmer: Stemmer) -> Theme:
     if not isinstance(item, dict):
         raise TaxonomyError(f"{where}: theme #{index + 1}: expected a table")
     slug = item.get("slug")
@@ -154,7 +163,7 @@ def _theme(where: str, index: int, item: Any) -> Theme:
     group = _text(where, name, "group", item.get("group", ""), allow_empty=True)
     if group and group not in GROUPS:
         raise TaxonomyError(f"{where}: {name}: group {group!r} is not one of {', '.join(GROUPS)}")
-    terms = _terms(where, name, "terms", item.get("terms"))
+    terms = _terms(where, name, "terms", item.get("terms"), stemmer)
     if not terms:
         raise TaxonomyError(f"{where}: {name}: terms is empty; give at least one word")
     return Theme(
@@ -163,14 +172,14 @@ def _theme(where: str, index: int, item: Any) -> Theme:
         description=_text(where, name, "description", item.get("description")),
         group=group,
         terms=terms,
-        exclude=_terms(where, name, "exclude", item.get("exclude", [])),
+        exclude=_terms(where, name, "exclude", item.get("exclude", []), stemmer),
     )
 
 
-def _terms(where: str, name: str, key: str, items: Any) -> tuple[Term, ...]:
+def _terms(where: str, name: str, key: str, items: Any, stemmer: Stemmer) -> tuple[Term, ...]:
     if not isinstance(items, list):
         raise TaxonomyError(f"{where}: {name}: {key} must be a list of strings or tables")
-    terms = [_term(where, name, key, item) for item in items]
+    terms = [_term(where, name, key, item, stemmer) for item in items]
     seen: set[tuple[str, ...]] = set()
     for term in terms:
         if term.stems in seen:
@@ -179,7 +188,7 @@ def _terms(where: str, name: str, key: str, items: Any) -> tuple[Term, ...]:
     return tuple(terms)
 
 
-def _term(where: str, name: str, key: str, item: Any) -> Term:
+def _term(where: str, name: str, key: str, item: Any, stemmer: Stemmer) -> Term:
     if isinstance(item, dict):
         _check_keys(where, f"{name}, {key} entry", item, _TERM_KEYS)
         text, weight = item.get("term"), item.get("weight", 1.0)
@@ -189,7 +198,7 @@ def _term(where: str, name: str, key: str, item: Any) -> Term:
         raise TaxonomyError(f"{where}: {name}: {key} entry {item!r} is not a non-empty string")
     if isinstance(weight, bool) or not isinstance(weight, int | float) or weight <= 0:
         raise TaxonomyError(f"{where}: {name}: weight of {text!r} must be a positive number")
-    term_stems = tuple(stems(text))
+    term_stems = tuple(stemmer(text))
     if not term_stems:
         raise TaxonomyError(f"{where}: {name}: {key} entry {text!r} has only stopwords")
     return Term(text=text.strip(), weight=float(weight), stems=term_stems)

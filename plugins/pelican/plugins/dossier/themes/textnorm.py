@@ -64,7 +64,27 @@ class _StemMemo(dict[str, str]):
         return stem
 
 
-_STEMS = _StemMemo()
+class Stemmer:
+    """Stems of texts, each distinct word worked out once and remembered.
+
+    One per build: the taxonomy holds it, the tagger and « À lire aussi » use it, and
+    the pipeline carries what it learnt to the next build (``known``, ``remember``).
+    """
+
+    def __init__(self, known: Mapping[str, str] | None = None) -> None:
+        self._memo = _StemMemo()
+        self._memo.update(known or {})
+
+    def __call__(self, text: str) -> list[str]:
+        """Normalised, stemmed words of text, without stopwords, in order."""
+        # Folding happens per distinct word inside the memo, not per character of the
+        # text: str.translate over a whole article costs more than everything else.
+        lookup = self._memo.__getitem__
+        return [stem for stem in map(lookup, _WORD_RE.findall(text.casefold())) if stem]
+
+    def known(self) -> dict[str, str]:
+        """Every word stemmed so far, to keep for the next build."""
+        return dict(self._memo)
 
 
 def stemmer_version() -> str:
@@ -73,16 +93,6 @@ def stemmer_version() -> str:
         return version("snowballstemmer")
     except PackageNotFoundError:
         return "unknown"
-
-
-def known_stems() -> dict[str, str]:
-    """Every word stemmed so far, to keep for the next build."""
-    return dict(_STEMS)
-
-
-def remember_stems(stems: Mapping[str, str]) -> None:
-    """Stems an earlier build worked out: the same words need no stemmer call."""
-    _STEMS.update(stems)
 
 
 def normalise(text: str) -> str:
@@ -96,8 +106,5 @@ def words(text: str) -> list[str]:
 
 
 def stems(text: str) -> list[str]:
-    """Normalised, stemmed words of text, without stopwords, in order."""
-    # Folding happens per distinct word inside the memo, not per character of the
-    # text: str.translate over a whole article costs more than everything else.
-    lookup = _STEMS.__getitem__
-    return [stem for stem in map(lookup, _WORD_RE.findall(text.casefold())) if stem]
+    """Normalised, stemmed words of text, without stopwords, in order (one-off Stemmer)."""
+    return Stemmer()(text)
