@@ -8,34 +8,15 @@ from __future__ import annotations
 
 import json
 import logging
-import tomllib
 from pathlib import Path
 
 import feedparser
 import pytest
-from mirror import SITE_ROOT, MirrorServer
-from pelican import Pelican
+from mirror import MirrorServer
 from pelican.plugins.dossier.themes.taxonomy import SLUGS
-from pelican.settings import read_settings
+from support import EXPECTED, SITEURL, build_site
 
 ROOT = Path(__file__).resolve().parent.parent
-EXPECTED = tomllib.loads((SITE_ROOT / "expected.toml").read_text(encoding="utf-8"))
-SITEURL = "http://127.0.0.1:9"
-
-
-def build(output: Path, cache: Path, start_url: str, **extra: object) -> None:
-    """Run Pelican in-process with the contract's overrides."""
-    override = {
-        "OUTPUT_PATH": str(output),
-        "DOSSIER_START_URL": start_url,
-        "DOSSIER_ALLOWED_HOSTS": ["127.0.0.1"],
-        "DOSSIER_CACHE_PATH": str(cache),
-        "DOSSIER_PROGRESS": False,
-        "SITEURL": SITEURL,
-        **extra,
-    }
-    settings = read_settings(str(ROOT / "pelicanconf.py"), override=override)
-    Pelican(settings).run()
 
 
 class Site:
@@ -75,7 +56,7 @@ def site(mirror, cache_dir, tmp_path_factory) -> Site:
     handler = _Collect()
     logging.getLogger().addHandler(handler)
     try:
-        build(output, cache_dir, mirror.url(EXPECTED["start_path"]))
+        build_site(output, cache_dir, mirror.url(EXPECTED["start_path"]))
     finally:
         logging.getLogger().removeHandler(handler)
     return Site(output, _warnings(handler.records), mirror.stats.requests)
@@ -160,7 +141,7 @@ def test_every_theme_has_its_page_and_feeds(site: Site) -> None:
 
 def test_warm_rebuild_transfers_no_body(site: Site, mirror, cache_dir, tmp_path: Path) -> None:
     mirror.reset_stats()
-    build(tmp_path / "warm", cache_dir, mirror.url(EXPECTED["start_path"]))
+    build_site(tmp_path / "warm", cache_dir, mirror.url(EXPECTED["start_path"]))
     data = json.loads((tmp_path / "warm" / "dossier.json").read_text(encoding="utf-8"))
     assert {a["status"] for a in data["articles"]} <= {"not-modified", "cached"}
     assert mirror.stats.body_bytes == 0
@@ -169,7 +150,9 @@ def test_warm_rebuild_transfers_no_body(site: Site, mirror, cache_dir, tmp_path:
 
 def test_offline_rebuild_uses_the_cache_alone(site: Site, mirror, cache_dir, tmp_path) -> None:
     mirror.reset_stats()
-    build(tmp_path / "off", cache_dir, mirror.url(EXPECTED["start_path"]), DOSSIER_OFFLINE=True)
+    build_site(
+        tmp_path / "off", cache_dir, mirror.url(EXPECTED["start_path"]), DOSSIER_OFFLINE=True
+    )
     data = json.loads((tmp_path / "off" / "dossier.json").read_text(encoding="utf-8"))
     assert mirror.stats.requests == 0
     assert {a["status"] for a in data["articles"]} == {"cached"}
@@ -178,7 +161,7 @@ def test_offline_rebuild_uses_the_cache_alone(site: Site, mirror, cache_dir, tmp
 
 def test_offline_with_empty_cache_says_so(tmp_path: Path) -> None:
     start = "http://127.0.0.1:9/fr/node/4279"
-    build(tmp_path / "out", tmp_path / "cache", start, DOSSIER_OFFLINE=True)
+    build_site(tmp_path / "out", tmp_path / "cache", start, DOSSIER_OFFLINE=True)
     data = json.loads((tmp_path / "out" / "dossier.json").read_text(encoding="utf-8"))
     assert data["dossier"]["found"] == 0
     assert data["articles"][0]["status"] == "failed"
@@ -191,12 +174,12 @@ def test_strict_mode_makes_a_failure_fatal(tmp_path: Path) -> None:
 
     start = "http://127.0.0.1:9/fr/node/4279"
     with pytest.raises(DossierError, match="DOSSIER_STRICT is on"):
-        build(
+        build_site(
             tmp_path / "out", tmp_path / "cache", start, DOSSIER_OFFLINE=True, DOSSIER_STRICT=True
         )
 
 
 def test_a_theme_no_article_carries_still_has_a_page(tmp_path: Path) -> None:
-    build(tmp_path / "out", tmp_path / "cache", "http://127.0.0.1:9/x", DOSSIER_OFFLINE=True)
+    build_site(tmp_path / "out", tmp_path / "cache", "http://127.0.0.1:9/x", DOSSIER_OFFLINE=True)
     page = (tmp_path / "out" / "themes" / "frugalite" / "index.html").read_text(encoding="utf-8")
     assert "0 article" in page and "Frugalité" in page

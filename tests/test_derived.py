@@ -29,10 +29,9 @@ from pelican.plugins.dossier.derived import (
     themes_to_json,
 )
 from pelican.plugins.dossier.model import Attachment, Cleaned, ThemeMatch
-from pelican.plugins.dossier.settings import read_settings
+from support import START_PATH, build_dossier
 
 ROOT = Path(__file__).resolve().parent.parent
-START = "/fr/node/4279"
 EDITED = "fr/actualites/eclairage-public-intelligent-sobriete.html"
 
 
@@ -143,14 +142,7 @@ class Calls:
 
 
 def _build(base_url: str, cache: Path, **extra: object) -> pipeline.DossierResult:
-    raw = {
-        "DOSSIER_START_URL": base_url + START,
-        "DOSSIER_ALLOWED_HOSTS": ["127.0.0.1"],
-        "DOSSIER_CACHE_PATH": str(cache),
-        "DOSSIER_PROGRESS": False,
-        **extra,
-    }
-    return pipeline.build_dossier(pipeline.load_config(read_settings(raw, base=ROOT)))
+    return build_dossier(cache, base_url + START_PATH, **extra)
 
 
 @pytest.fixture

@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import re
-import shutil
-import subprocess
-import threading
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import SimpleNamespace
 
 import feedparser
 import pytest
+from feedcheck import ATOM_DATE, NEWSBOAT, RSS_DATE, newsboat_unread, serve
 from lxml import etree
 from pelican.contents import Article
 from pelican.plugins.dossier.model import Attachment
@@ -36,16 +30,10 @@ from pelican.plugins.dossier.themes.taxonomy import load_taxonomy
 from pelican.settings import read_settings
 from pelican.urlwrappers import Category, Tag
 
-NEWSBOAT = shutil.which("newsboat")
 ROOT = Path(__file__).resolve().parent.parent
 SITEURL = "http://127.0.0.1:9"
 TAXONOMY = load_taxonomy(ROOT / "content" / "themes.toml")
 LABELS = {t.slug: t.label for t in TAXONOMY.themes}
-ATOM_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
-RSS_DATE = re.compile(
-    r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
-    r" \d{4} \d{2}:\d{2}:\d{2} (GMT|[+-]\d{4})$"
-)
 A = "{http://www.w3.org/2005/Atom}"
 PDF = Attachment(
     "https://www.cerema.fr/system/files/documents/villes intelligentes.pdf",
@@ -258,7 +246,12 @@ def test_two_builds_give_the_same_bytes(tmp_path: Path, files: dict[str, bytes])
     assert build(tmp_path / "again") == files
     second = build(tmp_path / "again")
     assert second == files
-    assert b"2025" not in files["feeds/all.atom.xml"]  # no fetch or build time leaks
+    # Every date in the feed is an article's own (2024): neither the fetch time (FETCHED,
+    # 2025) nor the build's clock (this year) leaks into it.
+    atom = files["feeds/all.atom.xml"]
+    years = set(re.findall(rb"<(?:updated|published)>(\d{4})-", atom))
+    assert years == {b"2024"}
+    assert str(datetime.now(UTC).year).encode() not in atom
 
 
 def test_updated_moves_only_when_the_content_changes(tmp_path: Path) -> None:
@@ -343,39 +336,6 @@ def test_next_updated() -> None:
 
 def test_rfc822_ignores_the_locale() -> None:
     assert rfc822(datetime(2024, 12, 25, 23, 5, tzinfo=UTC)) == "Wed, 25 Dec 2024 23:05:00 GMT"
-
-
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        """Serve silently."""
-
-
-@contextlib.contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    """Serve a folder on 127.0.0.1 from a background thread; yield its base URL."""
-    handler = functools.partial(_Quiet, directory=str(directory))
-    with ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield f"http://127.0.0.1:{server.server_address[1]}"
-        finally:
-            server.shutdown()
-
-
-def newsboat_unread(url: str, home: Path) -> int:
-    """Let newsboat fetch one feed into a fresh cache; return the unread count it prints."""
-    home.mkdir(parents=True)
-    (home / "urls").write_text(url + "\n", encoding="utf-8")
-    (home / "config").write_text("", encoding="utf-8")
-    command = [NEWSBOAT, "-u", "urls", "-c", "cache.db", "-C", "config", "-x", "reload"]
-    env = {"HOME": str(home), "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
-    result = subprocess.run(
-        [*command, "print-unread"], cwd=home, env=env, capture_output=True, text=True, timeout=60
-    )
-    found = re.search(r"^(\d+) unread articles?$", result.stdout, re.MULTILINE)
-    assert result.returncode == 0 and found, (url, result.stdout, result.stderr)
-    return int(found.group(1))
 
 
 @pytest.mark.newsboat

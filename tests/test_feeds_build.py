@@ -12,11 +12,11 @@ from pathlib import Path
 import feedparser
 import lxml.html
 import pytest
+from feedcheck import ATOM_DATE, NEWSBOAT, RSS_DATE, newsboat_unread, serve
 from lxml import etree
 from mirror import SITE_ROOT, MirrorServer
 from pelican.plugins.dossier.publish.feeds import entry_id
-from test_build import EXPECTED, SITEURL, build
-from test_feeds import ATOM_DATE, NEWSBOAT, RSS_DATE, newsboat_unread, serve
+from support import EXPECTED, SITEURL, build_site
 
 A = "{http://www.w3.org/2005/Atom}"
 
@@ -50,7 +50,7 @@ def builds(mirror: MirrorServer, tmp_path_factory: pytest.TempPathFactory) -> di
     base = tmp_path_factory.mktemp("feeds-build")
     start = mirror.url(EXPECTED["start_path"])
     for name in ("first", "second"):
-        build(base / name, base / "cache", start)
+        build_site(base / name, base / "cache", start)
     return {"first": base / "first", "second": base / "second", "cache": base / "cache"}
 
 
@@ -150,7 +150,9 @@ def test_a_changed_article_alone_gets_a_new_updated(
     page.write_text(text.replace(article["keep"], article["keep"] + " (texte révisé)"), "utf-8")
     before = datetime.now(UTC).replace(microsecond=0)
     try:
-        build(builds["cache"].parent / "third", builds["cache"], mirror.url(EXPECTED["start_path"]))
+        build_site(
+            builds["cache"].parent / "third", builds["cache"], mirror.url(EXPECTED["start_path"])
+        )
     finally:
         page.write_text(text, encoding="utf-8")
     old = _updated(builds["first"])

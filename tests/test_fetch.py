@@ -14,30 +14,20 @@ from pathlib import Path
 import pytest
 from pelican.plugins.dossier.fetch.fetcher import Fetcher
 from pelican.plugins.dossier.model import Fetched
-from pelican.plugins.dossier.settings import Settings, read_settings
-from test_fetch_server import Reply, Script, closed_port, fixture, page, redirect, serve
-
-GOOD = fixture("article.html").decode("utf-8")
-MAX_BYTES = 4000
-
-
-def has_article(text: str, url: str) -> bool:
-    """Stand-in for the clean stage's check: the page holds an <article>."""
-    return "<article>" in text
-
-
-def make_settings(tmp_path: Path, **overrides: object) -> Settings:
-    values = {
-        "DOSSIER_ALLOWED_HOSTS": ["127.0.0.1"],
-        "DOSSIER_CACHE_PATH": str(tmp_path / "cache"),
-        "DOSSIER_TIMEOUT": (1.0, 0.25),
-        "DOSSIER_RETRIES": 2,
-        "DOSSIER_BACKOFF": 0.01,
-        "DOSSIER_MAX_BYTES": MAX_BYTES,
-        "DOSSIER_PROGRESS": False,
-        **{f"DOSSIER_{k.upper()}": v for k, v in overrides.items()},
-    }
-    return read_settings(values, base=tmp_path)
+from pelican.plugins.dossier.settings import Settings
+from scripted import (
+    GOOD,
+    MAX_BYTES,
+    Reply,
+    Script,
+    closed_port,
+    fixture,
+    has_article,
+    make_settings,
+    page,
+    redirect,
+    serve,
+)
 
 
 def fetch(settings: Settings, url: str, check: bool = True) -> Fetched:

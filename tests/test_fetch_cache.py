@@ -14,8 +14,7 @@ from pelican.plugins.dossier.fetch.client import user_agent
 from pelican.plugins.dossier.fetch.fetcher import Fetcher
 from pelican.plugins.dossier.fetch.httpcache import FILENAME
 from pelican.plugins.dossier.model import Attachment
-from test_fetch import GOOD, has_article, make_settings
-from test_fetch_server import Reply, Script, fixture, page, serve
+from scripted import GOOD, Reply, Script, fixture, has_article, make_settings, page, serve
 
 V2 = fixture("article-v2.html").decode("utf-8")
 

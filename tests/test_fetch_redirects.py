@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 from pelican.plugins.dossier.fetch.fetcher import Fetcher
-from test_fetch import GOOD, make_settings
-from test_fetch_server import Reply, Script, page, redirect, serve
+from scripted import GOOD, Reply, Script, make_settings, page, redirect, serve
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from pelican.plugins.dossier.fetch.report import counts, render_report, summary_
 from pelican.plugins.dossier.fetch.transport import backoff_delay, retry_after_seconds, status_error
 from pelican.plugins.dossier.model import Fetched
 from rich.console import Console
-from test_fetch_server import fixture
+from scripted import fixture
 
 FRENCH = "<p>Élus, collectivités : cœur de l’été… « à bientôt »</p>"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pelican.plugins.dossier.clean.cleaner import clean
 from pelican.plugins.dossier.clean.sanitize import sanitize
-from test_sanitize_property import problems
+from support import problems
 
 URL = "https://exemple.test/dossier/article"
 

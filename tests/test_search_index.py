@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 from mirror import SITE_ROOT, MirrorServer
-from pelican import Pelican
 from pelican.plugins.dossier.publish.search import (
     HOW_TO_FIX,
     INDEX_DIR,
@@ -24,11 +23,9 @@ from pelican.plugins.dossier.publish.search import (
     pagefind_command,
 )
 from pelican.plugins.dossier.settings import SettingsError, read_settings
-from pelican.settings import read_settings as pelican_settings
-from test_theme_site import START_PATH, build_mirror_site
+from support import SITEURL, START_PATH, build_site
 
 ROOT = Path(__file__).resolve().parent.parent
-SITEURL = "http://127.0.0.1:9"
 FRAGMENT_MAGIC = b"pagefind_dcd"
 
 PAGE = """<!DOCTYPE html>
@@ -195,7 +192,7 @@ def test_a_missing_or_failing_indexer_warns_and_leaves_no_index(
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with MirrorServer() as mirror:
         base = tmp_path_factory.mktemp("search-site")
-        return build_mirror_site(base / "out", base / "cache", mirror, SITEURL)
+        return build_site(base / "out", base / "cache", mirror.url(START_PATH))
 
 
 def test_the_build_indexes_every_article_and_nothing_else(built: Path) -> None:
@@ -240,22 +237,8 @@ def test_hub_search_box_is_hidden_until_a_script_shows_it(built: Path) -> None:
 
 def test_search_off_leaves_no_box_and_no_index(tmp_path: Path) -> None:
     with MirrorServer() as mirror:
-        out = build_mirror_site_with(tmp_path, mirror, {"DOSSIER_SEARCH": False})
+        out = build_site(
+            tmp_path / "out", tmp_path / "cache", mirror.url(START_PATH), DOSSIER_SEARCH=False
+        )
     assert not (out / INDEX_DIR).exists()
     assert 'id="recherche"' not in (out / "index.html").read_text(encoding="utf-8")
-
-
-def build_mirror_site_with(base: Path, mirror: MirrorServer, extra: dict[str, Any]) -> Path:
-    """The mirror site with extra settings (test_theme_site's builder takes none)."""
-    override = {
-        "OUTPUT_PATH": str(base / "out"),
-        "DOSSIER_START_URL": mirror.url(START_PATH),
-        "DOSSIER_ALLOWED_HOSTS": ["127.0.0.1"],
-        "DOSSIER_CACHE_PATH": str(base / "cache"),
-        "DOSSIER_PROGRESS": False,
-        "SITEURL": SITEURL,
-        "FEED_DOMAIN": SITEURL,
-        **extra,
-    }
-    Pelican(pelican_settings(str(ROOT / "pelicanconf.py"), override=override)).run()
-    return base / "out"

@@ -13,7 +13,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from pelican import Pelican
 from pelican.plugins.dossier import glue
 from pelican.plugins.dossier.model import (
     Attachment,
@@ -26,10 +25,9 @@ from pelican.plugins.dossier.model import (
 from pelican.plugins.dossier.pipeline import DossierResult
 from pelican.plugins.dossier.publish.filters import filesize_fr, typo_fr
 from pelican.plugins.dossier.themes import cooccurrence, load_taxonomy
-from pelican.settings import read_settings
+from support import SITEURL, build_site
 
 ROOT = Path(__file__).resolve().parent.parent
-SITEURL = "http://127.0.0.1:9"
 SOURCE = "https://www.cerema.fr/fr/actualites/"
 FETCHED = datetime(2025, 6, 2, 8, 0, tzinfo=UTC)
 PDF = Attachment(SOURCE + "plaquette.pdf", "La plaquette", "application/pdf", 2_345_678)
@@ -97,15 +95,7 @@ def sample_result(empty: bool = False) -> DossierResult:
 def build_sample(output: Path, monkeypatch: pytest.MonkeyPatch, empty: bool = False) -> Path:
     """Run Pelican on the sample dossier into ``output``."""
     monkeypatch.setattr(glue, "build_dossier", lambda config: sample_result(empty))
-    override = {
-        "OUTPUT_PATH": str(output),
-        "DOSSIER_PROGRESS": False,
-        "DOSSIER_CACHE_PATH": str(output.parent / "cache"),
-        "SITEURL": SITEURL,
-        "FEED_DOMAIN": SITEURL,
-    }
-    Pelican(read_settings(str(ROOT / "pelicanconf.py"), override=override)).run()
-    return output
+    return build_site(output, output.parent / "cache")
 
 
 @pytest.fixture(scope="module")

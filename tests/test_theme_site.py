@@ -18,12 +18,9 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from mirror import SITE_ROOT, MirrorServer
-from pelican import Pelican
-from pelican.settings import read_settings
+from support import SITEURL, START_PATH, build_site
 
 ROOT = Path(__file__).resolve().parent.parent
-START_PATH = "/fr/node/4279"
-SITEURL = "http://127.0.0.1:9"
 HUB_BUDGET = 60_000  # bytes of HTML + CSS + JS for the hub, images aside
 # Attributes that make a browser fetch something, by tag.
 FETCHING = {
@@ -38,21 +35,6 @@ FETCHING = {
     "track": ("src",),
     "input": ("src",),
 }
-
-
-def build_mirror_site(output: Path, cache: Path, mirror: MirrorServer, siteurl: str) -> Path:
-    """Build the whole site from the sample mirror into ``output``."""
-    override = {
-        "OUTPUT_PATH": str(output),
-        "DOSSIER_START_URL": mirror.url(START_PATH),
-        "DOSSIER_ALLOWED_HOSTS": ["127.0.0.1"],
-        "DOSSIER_CACHE_PATH": str(cache),
-        "DOSSIER_PROGRESS": False,
-        "SITEURL": siteurl,
-        "FEED_DOMAIN": siteurl,
-    }
-    Pelican(read_settings(str(ROOT / "pelicanconf.py"), override=override)).run()
-    return output
 
 
 @dataclass(frozen=True)
@@ -132,7 +114,7 @@ def foreign_refs(html: str, page_url: str, site: str, source: str | None) -> lis
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with MirrorServer() as mirror:
         base = tmp_path_factory.mktemp("theme-site")
-        return build_mirror_site(base / "out", base / "cache", mirror, SITEURL)
+        return build_site(base / "out", base / "cache", mirror.url(START_PATH))
 
 
 def hub_weight(output: Path) -> dict[str, int]:

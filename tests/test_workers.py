@@ -9,20 +9,13 @@ import pytest
 from mirror import MirrorServer
 from pelican.plugins.dossier import pipeline
 from pelican.plugins.dossier.clean import workers
-from pelican.plugins.dossier.settings import read_settings
+from support import START_PATH, build_dossier
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def _build(base_url: str, cache: Path, processes: int) -> pipeline.DossierResult:
-    raw = {
-        "DOSSIER_START_URL": base_url + "/fr/node/4279",
-        "DOSSIER_ALLOWED_HOSTS": ["127.0.0.1"],
-        "DOSSIER_CACHE_PATH": str(cache),
-        "DOSSIER_PROGRESS": False,
-        "DOSSIER_WORKERS": processes,
-    }
-    return pipeline.build_dossier(pipeline.load_config(read_settings(raw, base=ROOT)))
+    return build_dossier(cache, base_url + START_PATH, DOSSIER_WORKERS=processes)
 
 
 def test_worker_processes_clean_like_the_calling_thread(

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from mirror import MirrorServer
 from served import Site
-from test_theme_site import build_mirror_site
+from support import START_PATH, build_site
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     url = f"http://127.0.0.1:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     with MirrorServer() as mirror:
-        build_mirror_site(output, base / "cache", mirror, url)
+        build_site(output, base / "cache", mirror.url(START_PATH), SITEURL=url)
         data = json.loads((output / "dossier.json").read_text(encoding="utf-8"))
         thread.start()
         try:

@@ -1,4 +1,4 @@
-"""A scripted HTTP server on 127.0.0.1 for the fetch tests, and tests of the server itself.
+"""A scripted HTTP server on 127.0.0.1 for the fetch tests, and their shared settings.
 
 Each path has a list of ``Reply``; every request takes the next one and the last
 one repeats. The server records every request (method, path, headers, time),
@@ -18,8 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import pytest
-import requests
+from pelican.plugins.dossier.settings import Settings, read_settings
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "fetch"
 HTML = "text/html; charset=utf-8"
@@ -194,22 +193,26 @@ def closed_port() -> int:
         return sock.getsockname()[1]
 
 
-# The server itself: a scripted fault must really happen on the wire.
+# For the fetch tests: a good page, and the settings they run with.
+
+GOOD = fixture("article.html").decode("utf-8")
+MAX_BYTES = 4000
 
 
-def test_server_truncates_when_announcing_more() -> None:
-    with serve() as script:
-        url = script.route("/t", Reply(body=b"abc", length=10))
-        with pytest.raises(requests.exceptions.ChunkedEncodingError):
-            requests.get(url, timeout=2).content  # noqa: B018
+def has_article(text: str, url: str) -> bool:
+    """Stand-in for the clean stage's check: the page holds an <article>."""
+    return "<article>" in text
 
 
-def test_server_answers_304_and_counts_body_bytes() -> None:
-    with serve() as script:
-        url = script.route("/e", Reply(body=b"hello", etag='"v1"'))
-        first = requests.get(url, timeout=2)
-        second = requests.get(url, headers={"If-None-Match": '"v1"'}, timeout=2)
-    assert (first.status_code, first.content) == (200, b"hello")
-    assert (second.status_code, second.content) == (304, b"")
-    assert script.body_bytes == 5
-    assert script.paths() == ["/e", "/e"]
+def make_settings(tmp_path: Path, **overrides: object) -> Settings:
+    values = {
+        "DOSSIER_ALLOWED_HOSTS": ["127.0.0.1"],
+        "DOSSIER_CACHE_PATH": str(tmp_path / "cache"),
+        "DOSSIER_TIMEOUT": (1.0, 0.25),
+        "DOSSIER_RETRIES": 2,
+        "DOSSIER_BACKOFF": 0.01,
+        "DOSSIER_MAX_BYTES": MAX_BYTES,
+        "DOSSIER_PROGRESS": False,
+        **{f"DOSSIER_{k.upper()}": v for k, v in overrides.items()},
+    }
+    return read_settings(values, base=tmp_path)
