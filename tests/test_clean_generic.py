@@ -1,0 +1,41 @@
+"""Generic extraction cases seen on unseen pages, each with a small page of our own.
+
+Each test names the cause it guards against (issue #15); none names a real site.
+"""
+
+from __future__ import annotations
+
+from dossier.clean import clean, extract_text
+
+URL = "https://exemple.test/actualites/2021/03/18/une-page"
+PARAS = (
+    "La commune a réuni ses habitants pour parler des pistes cyclables, du stationnement "
+    "et de la place laissée aux piétons devant les écoles du quartier.",
+    "Les services techniques ont présenté trois scénarios, chacun chiffré, avec un calendrier "
+    "de travaux étalé sur deux ans et une consultation ouverte jusqu’à l’été.",
+    "Les associations de parents ont demandé des mesures de vitesse, des comptages réguliers "
+    "et un bilan public après la première rentrée scolaire.",
+)
+
+
+def _prose(tag: str = "p") -> str:
+    return "".join(f"<{tag}>{text}</{tag}>" for text in PARAS)
+
+
+def _page(body: str, head: str = "") -> str:
+    return f"<html><head>{head}</head><body>{body}</body></html>"
+
+
+def _keeps_all(text: str) -> bool:
+    return all(para in text for para in PARAS)
+
+
+def test_prose_block_with_a_chrome_name_is_kept() -> None:
+    # the content scorer finds the block, and the clean-up must not drop it for its name
+    body = (
+        '<div class="entry"><div class="layout-widget-wrap sidebar-wrapper">'
+        f"{_prose()}</div></div>"
+        '<div class="menu"><a href="/a">Accueil</a> <a href="/b">Contact</a></div>'
+    )
+    assert _keeps_all(extract_text(_page(body), URL))
+    assert _keeps_all(clean(_page(body), URL).text)
