@@ -39,3 +39,33 @@ def test_prose_block_with_a_chrome_name_is_kept() -> None:
     )
     assert _keeps_all(extract_text(_page(body), URL))
     assert _keeps_all(clean(_page(body), URL).text)
+
+
+def test_article_inside_an_unclosed_nav_is_found() -> None:
+    body = f'<nav><a href="/">Accueil</a> <a href="/plan">Plan du site</a><div>{_prose()}'
+    assert _keeps_all(extract_text(_page(body), URL))
+
+
+def test_article_inside_noscript_is_found() -> None:
+    body = f"<div id='app'></div><noscript><div class='page'>{_prose()}</div></noscript>"
+    assert _keeps_all(extract_text(_page(body), URL))
+
+
+def test_wrapper_named_like_an_ad_network_keeps_its_article() -> None:
+    body = f'<div class="theme-taboola"><main><div class="entry">{_prose()}</div></main></div>'
+    assert _keeps_all(extract_text(_page(body), URL))
+
+
+def test_short_article_does_not_fall_back_to_its_comments() -> None:
+    comments = "".join(
+        f"<li><p>Commentaire {i} : je trouve que la mairie aurait dû consulter les habitants "
+        "bien plus tôt, avant de voter le budget des travaux.</p></li>"
+        for i in range(8)
+    )
+    body = (
+        f'<article><div class="entry"><p>{PARAS[0]}</p></div></article>'
+        f'<div class="comments-area"><ol class="comment-list">{comments}</ol></div>'
+    )
+    text = extract_text(_page(body), URL)
+    assert PARAS[0] in text
+    assert "Commentaire" not in text
