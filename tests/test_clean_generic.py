@@ -69,3 +69,26 @@ def test_short_article_does_not_fall_back_to_its_comments() -> None:
     text = extract_text(_page(body), URL)
     assert PARAS[0] in text
     assert "Commentaire" not in text
+
+
+def test_title_prefers_the_h1_that_the_page_title_repeats() -> None:
+    head = "<title>Pistes cyclables : la concertation s’ouvre - Journal de la commune</title>"
+    body = f"<h1>Le journal</h1><h1>Pistes cyclables : la concertation s’ouvre</h1>{_prose()}"
+    assert clean(_page(body, head), URL).title == "Pistes cyclables : la concertation s’ouvre"
+
+
+def test_title_without_h1_drops_a_short_site_suffix() -> None:
+    head = "<title>Pistes cyclables : la concertation s’ouvre | Ma Ville</title>"
+    body = f"<h1>Ma Ville, le site officiel</h1>{_prose()}"
+    assert clean(_page(body, head), URL).title == "Pistes cyclables : la concertation s’ouvre"
+
+
+def test_title_metadata_order_and_site_name_prefix() -> None:
+    head = (
+        '<meta property="og:site_name" content="Ma Ville - le site des habitants">'
+        '<meta property="og:title" content="Titre de partage | Ma Ville">'
+        '<meta name="twitter:title" content="Titre court">'
+    )
+    assert clean(_page(_prose(), head), URL).title == "Titre de partage"
+    both = '<meta property="dc:title og:title" content="Titre déclaré deux fois">'
+    assert clean(_page(_prose(), both + head), URL).title == "Titre déclaré deux fois"

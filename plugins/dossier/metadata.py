@@ -22,6 +22,7 @@ logger = logging.getLogger(__name__)
 
 TITLE_SEPARATORS = re.compile(r"\s+[|–—-]\s+|\s+::\s+|\s+»\s+")
 DATE_HINT = re.compile(r"date|time|publi|posted|meta", re.IGNORECASE)
+TITLE_KEYS = ("dc:title", "dcterm:title", "og:title", "twitter:title", "parsely-title")
 ARTICLE_TYPES = ("article", "newsarticle", "blogposting", "reportage", "webpage")
 
 
@@ -47,7 +48,7 @@ def page_meta(root: HtmlElement, base: str, rule: Rule) -> PageMeta:
     image = meta.get("og:image") or meta.get("twitter:image") or _ld_image(ld)
     canonical = _link_href(root, "canonical") or meta.get("og:url")
     return PageMeta(
-        title=_title(root, meta),
+        title=_title(root, meta, ld),
         published=published,
         updated=updated,
         author=_author(root, meta, ld, rule),
@@ -62,10 +63,11 @@ def _meta_tags(root: HtmlElement) -> dict[str, str]:
     """First value of each ``<meta property|name|itemprop>``, keys lower-cased."""
     found: dict[str, str] = {}
     for el in root.iter("meta"):
-        key = el.get("property") or el.get("name") or el.get("itemprop") or el.get("http-equiv")
+        keys = el.get("property") or el.get("name") or el.get("itemprop") or el.get("http-equiv")
         value = el.get("content")
-        if key and value and value.strip():
-            found.setdefault(key.strip().lower(), value.strip())
+        if keys and value and value.strip():
+            for key in keys.lower().split():  # « dc:title og:title » names both
+                found.setdefault(key, value.strip())
     return found
 
 
@@ -105,27 +107,55 @@ def _ld_image(ld: dict) -> str | None:
     return image if isinstance(image, str) else None
 
 
-def _title(root: HtmlElement, meta: dict[str, str]) -> str:
-    if meta.get("og:title"):
-        return _strip_site(meta["og:title"], meta.get("og:site_name"))
-    h1 = root.find(".//body//h1")
-    if h1 is not None and text_of(h1):
-        return text_of(h1)
-    title = root.find(".//title")
-    text = text_of(title) if title is not None else ""
-    return _strip_site(text, meta.get("og:site_name"), always=True)
+def _title(root: HtmlElement, meta: dict[str, str], ld: dict) -> str:
+    """The article's own title: metadata first, else the ``<h1>`` that ``<title>`` repeats,
+    else ``<title>``; a site-name suffix is dropped."""
+    site = meta.get("og:site_name")
+    declared = next(_title_candidates(meta, ld), None)
+    if declared:
+        return _strip_site(declared, site)
+    element = root.find(".//title")
+    page_title = " ".join(text_of(element).split()) if element is not None else ""
+    headings = [text_of(h) for h in root.iterfind(".//body//h1")]
+    for heading in headings:
+        if heading and page_title.lower().startswith(heading.lower()):
+            return heading
+    if page_title:
+        return _strip_site(page_title, site, always=True)
+    return next((h for h in headings if h), "")
+
+
+def _title_candidates(meta: dict[str, str], ld: dict) -> Iterator[str]:
+    for value in (ld.get("headline"), ld.get("name")):
+        if isinstance(value, str) and value.strip():
+            yield value
+    for key in TITLE_KEYS:
+        if meta.get(key):
+            yield meta[key]
 
 
 def _strip_site(title: str, site: str | None, always: bool = False) -> str:
-    """Drop a trailing « | Cerema »-style site name from a title."""
+    """Drop a trailing « | Cerema »-style site name from a title.
+
+    The last part goes when it names the site (``og:site_name``, or its first words),
+    or, with ``always``, when it is short and what remains keeps three words or more.
+    """
     title = " ".join(title.split())
     parts = TITLE_SEPARATORS.split(title)
     if len(parts) < 2:
         return title
     last = parts[-1]
-    if (site and last.lower() == site.strip().lower()) or (always and len(last.split()) <= 4):
-        return title[: title.rfind(last)].rstrip(" |–—-:»").strip()
+    head = title[: title.rfind(last)].rstrip(" |–—-:»").strip()
+    if site and _names_site(last, site):
+        return head
+    if always and len(last.split()) <= 4 and len(head.split()) >= 3:
+        return head
     return title
+
+
+def _names_site(part: str, site: str) -> bool:
+    part, site = part.strip().lower(), " ".join(site.split()).lower()
+    return part == site or site.startswith(part + " ")
 
 
 def _dates(
