@@ -92,3 +92,34 @@ def test_title_metadata_order_and_site_name_prefix() -> None:
     assert clean(_page(_prose(), head), URL).title == "Titre de partage"
     both = '<meta property="dc:title og:title" content="Titre déclaré deux fois">'
     assert clean(_page(_prose(), both + head), URL).title == "Titre déclaré deux fois"
+
+
+def test_visible_bylines_are_read() -> None:
+    bylines = {
+        '<p class="byline">Par <a href="/a/jm">Jeanne Martin</a></p>': "Jeanne Martin",
+        '<a rel="author" href="/auteurs/pd">Paul Durand</a>': "Paul Durand",
+        '<div itemprop="author" itemscope><span itemprop="name">Léa Petit</span> '
+        '<span itemprop="jobTitle">rédactrice</span></div>': "Léa Petit",
+    }
+    for markup, name in bylines.items():
+        assert clean(_page(f"<h1>Titre</h1>{markup}{_prose()}"), URL).author == name
+
+
+def test_author_box_biography_and_initials_are_not_bylines() -> None:
+    markup = (
+        '<div class="author-bio">Jeanne Martin écrit sur les mobilités depuis 2010.</div>'
+        '<span class="author-avatar">J M</span>'
+    )
+    assert clean(_page(f"{_prose()}{markup}"), URL).author is None
+
+
+def test_author_metadata_order_and_cdata_json_ld() -> None:
+    head = '<meta name="author" content="Nom du site"><meta name="dc:creator" content="Ana Roy">'
+    assert clean(_page(_prose(), head), URL).author == "Ana Roy"
+    ld = (
+        '<script type="application/ld+json">//<![CDATA[\n{"@type": "NewsArticle", '
+        '"headline": "Un titre", "author": [{"@type": "Person", "name": "Marc Lenoir"}]}\n//]]>'
+        "</script>"
+    )
+    cleaned = clean(_page(_prose(), ld + head), URL)
+    assert (cleaned.author, cleaned.title) == ("Marc Lenoir", "Un titre")

@@ -23,6 +23,20 @@ logger = logging.getLogger(__name__)
 TITLE_SEPARATORS = re.compile(r"\s+[|–—-]\s+|\s+::\s+|\s+»\s+")
 DATE_HINT = re.compile(r"date|time|publi|posted|meta", re.IGNORECASE)
 TITLE_KEYS = ("dc:title", "dcterm:title", "og:title", "twitter:title", "parsely-title")
+AUTHOR_KEYS = (
+    "dc:creator",
+    "dcterm:creator",
+    "author",
+    "article:author",
+    "parsely-author",
+    "sailthru.author",
+)
+BYLINE_HINT = re.compile(r"byline|author|writtenby|p-author|auteur|signature", re.I)
+NOT_BYLINE = re.compile(r"bio|avatar|image|photo|picture|thumb|about|desc|box|follow|more", re.I)
+BYLINE_LEAD = re.compile(r"^(?:(?:written|posted)\s+)?(?:by|par|von|por|de)\b\s*:?\s*", re.I)
+MAX_BYLINE = 80
+DIGIT = re.compile(r"\d")
+CDATA = re.compile(r"^\s*(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>\s*$")
 ARTICLE_TYPES = ("article", "newsarticle", "blogposting", "reportage", "webpage")
 
 
@@ -77,7 +91,7 @@ def _json_ld(root: HtmlElement) -> dict:
         if (script.get("type") or "").strip().lower() != "application/ld+json" or not script.text:
             continue
         try:
-            data = json.loads(script.text)
+            data = json.loads(CDATA.sub("", script.text))
         except ValueError:
             logger.debug("skipping unreadable JSON-LD block")
             continue
@@ -212,22 +226,58 @@ def _hinted_date(root: HtmlElement) -> datetime | None:
 
 
 def _author(root: HtmlElement, meta: dict[str, str], ld: dict, rule: Rule) -> str | None:
-    author = ld.get("author")
+    found = _ld_author(ld.get("author"))
+    if found:
+        return found
+    for selector in rule.author:
+        for el in selector(root):
+            if text := text_of(el):
+                return text
+    for key in AUTHOR_KEYS:
+        name = meta.get(key)
+        if name and not name.startswith(("http://", "https://")):
+            return _byline(name)
+    return _visible_byline(root)
+
+
+def _ld_author(author: object) -> str | None:
     if isinstance(author, list):
         author = author[0] if author else None
     if isinstance(author, dict):
         author = author.get("name")
     if isinstance(author, str) and author.strip():
         return " ".join(author.split())
-    for selector in rule.author:
-        for el in selector(root):
-            if text := text_of(el):
-                return text
-    name = meta.get("author") or meta.get("article:author")
-    if name and not name.startswith(("http://", "https://")):
-        return name
-    link = root.find(".//a[@rel='author']")
-    return text_of(link) or None if link is not None else None
+    return None
+
+
+def _visible_byline(root: HtmlElement) -> str | None:
+    """The first short byline in the page: ``rel=author``, ``itemprop=author``, or an
+    element whose class or id says byline/author (a biography box is not one)."""
+    body = root.find("body")
+    for el in body.iter() if body is not None else ():
+        if not isinstance(el.tag, str) or not _is_byline(el):
+            continue
+        named = el.find(".//*[@itemprop='name']")
+        text = _byline(text_of(named if named is not None else el))
+        words = text.split()
+        if len(text) <= MAX_BYLINE and any(len(w) > 1 for w in words) and not DIGIT.search(text):
+            return text
+    return None
+
+
+def _is_byline(el: HtmlElement) -> bool:
+    if "author" in (el.get("rel") or "").lower().split():
+        return True
+    if "author" in (el.get("itemprop") or "").lower().split():
+        return True
+    hint = hints(el)
+    return bool(hint and BYLINE_HINT.search(hint) and not NOT_BYLINE.search(hint))
+
+
+def _byline(text: str) -> str:
+    """« Par Jeanne Martin, » → « Jeanne Martin »."""
+    text = BYLINE_LEAD.sub("", " ".join(text.split()))
+    return text.strip(" ,;|:-–—")
 
 
 def _lang(root: HtmlElement, meta: dict[str, str]) -> str | None:
