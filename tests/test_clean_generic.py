@@ -123,3 +123,13 @@ def test_author_metadata_order_and_cdata_json_ld() -> None:
     )
     cleaned = clean(_page(_prose(), ld + head), URL)
     assert (cleaned.author, cleaned.title) == ("Marc Lenoir", "Un titre")
+
+
+def test_summary_sources_in_order_and_without_paragraphs() -> None:
+    head = (
+        '<meta name="description" content="Description générale du site.">'
+        '<meta property="og:description" content="Résumé de partage de l’article.">'
+    )
+    assert clean(_page(_prose(), head), URL).summary == "Résumé de partage de l’article."
+    lines = "<br>".join(PARAS)
+    assert clean(_page(f'<div class="entry">{lines}</div>'), URL).summary.startswith(PARAS[0][:50])

@@ -181,11 +181,14 @@ def _fragment_root(fragment: str) -> HtmlElement:
 
 
 def _first_paragraph(content: HtmlElement) -> str:
+    """The first paragraph long enough to sum up; else the first such line of text
+    (prose set with ``<br>`` or in bare ``<div>``s has no ``<p>``)."""
     for p in content.iter("p"):
         text = text_of(p)
         if len(text) >= MIN_SUMMARY_PARAGRAPH:
             return text
-    return ""
+    lines = plain_text(content).split("\n")
+    return next((line for line in lines if len(line) >= MIN_SUMMARY_PARAGRAPH), "")
 
 
 def _first_image(fragment: str) -> str | None:

@@ -23,6 +23,13 @@ logger = logging.getLogger(__name__)
 TITLE_SEPARATORS = re.compile(r"\s+[|–—-]\s+|\s+::\s+|\s+»\s+")
 DATE_HINT = re.compile(r"date|time|publi|posted|meta", re.IGNORECASE)
 TITLE_KEYS = ("dc:title", "dcterm:title", "og:title", "twitter:title", "parsely-title")
+DESCRIPTION_KEYS = (
+    "dc:description",
+    "dcterm:description",
+    "og:description",
+    "description",
+    "twitter:description",
+)
 AUTHOR_KEYS = (
     "dc:creator",
     "dcterm:creator",
@@ -66,11 +73,18 @@ def page_meta(root: HtmlElement, base: str, rule: Rule) -> PageMeta:
         published=published,
         updated=updated,
         author=_author(root, meta, ld, rule),
-        description=" ".join((meta.get("og:description") or meta.get("description") or "").split()),
+        description=_description(meta, ld),
         image=urljoin(base, image.strip()) if image else None,
         lang=_lang(root, meta),
         canonical=urljoin(base, canonical.strip()) if canonical else None,
     )
+
+
+def _description(meta: dict[str, str], ld: dict) -> str:
+    found = ld.get("description")
+    if not (isinstance(found, str) and found.strip()):
+        found = next((meta[key] for key in DESCRIPTION_KEYS if meta.get(key)), "")
+    return " ".join(found.split())
 
 
 def _meta_tags(root: HtmlElement) -> dict[str, str]:
