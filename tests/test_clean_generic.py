@@ -133,3 +133,14 @@ def test_summary_sources_in_order_and_without_paragraphs() -> None:
     assert clean(_page(_prose(), head), URL).summary == "Résumé de partage de l’article."
     lines = "<br>".join(PARAS)
     assert clean(_page(f'<div class="entry">{lines}</div>'), URL).summary.startswith(PARAS[0][:50])
+
+
+def test_utf8_with_a_few_invalid_bytes_stays_utf8() -> None:
+    from dossier.encoding import decode_html
+
+    text = "Aménagement des rues, été comme hiver : les élus décident. " * 20
+    body = b'<meta charset="utf-8"><p>' + text.encode() + b"\x92 et \xe9t\xe9</p>"
+    decoded = decode_html(body, "text/html; charset=utf-8")
+    assert text in decoded and "\ufffd" in decoded
+    latin = ("Aménagement des rues, été comme hiver. " * 5).encode("cp1252")
+    assert "été comme hiver" in decode_html(latin, "text/html")
