@@ -9,6 +9,7 @@ rewritten (images, URLs, headings) and finally sanitised by an allowlist.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from .sanitize import sanitize
 SUMMARY_MAX = 300
 MIN_SUMMARY_PARAGRAPH = 60
 MIN_ARTICLE_CHARS = 250
+FALLBACK_CHARS = 500
 
 __all__ = ["clean", "extract_text", "has_article", "load_rules"]
 
@@ -46,11 +48,8 @@ def clean(html: str, url: str, rules: RuleSet | None = None) -> Cleaned:
     root = parse(html)
     base = rewrite.base_url(root, url)
     meta = page_meta(root, base, rule)
-    rewrite.resolve_noscript_images(root)
-    drop_scripts(root)
-    body = _body(root)
-    markers = _markers(body, rule, base)
-    content = _content(root, body, rule)
+    body, markers = _prepare(root, rule, base, images=True)
+    content = _content(root, body, rule, lambda: _prepare(parse(html), rule, base, True)[0])
     _rewrite(content, rule, base, meta.title)
     safe = sanitize(_inner_html(content))
     text = plain_text(_fragment_root(safe))
@@ -77,10 +76,8 @@ def extract_text(html: str, url: str) -> str:
     """Plain main text of the page (no title, captions or chrome), for the benchmark."""
     rule = _shipped_rules().for_url(url)
     root = parse(html)
-    drop_scripts(root)
-    body = _body(root)
-    _markers(body, rule, url)
-    content = _content(root, body, rule)
+    body, _ = _prepare(root, rule, url, images=False)
+    content = _content(root, body, rule, lambda: _prepare(parse(html), rule, url, False)[0])
     rewrite.drop_matching(content, (), rule.boilerplate)
     extract.strip_for_text(content)
     return plain_text(content)
@@ -90,8 +87,7 @@ def has_article(html: str, url: str) -> bool:
     """True when the page holds an extractable article (enough prose in its best block)."""
     rule = _shipped_rules().for_url(url)
     root = parse(html)
-    body = _body(root)
-    content = _content(root, body, rule)
+    content = _content(root, _body(root), rule, lambda: _body(parse(html)))
     return len(text_of(content)) >= MIN_ARTICLE_CHARS and content.find(".//p") is not None
 
 
@@ -105,6 +101,15 @@ def _body(root: HtmlElement) -> HtmlElement:
     return root if body is None else body
 
 
+def _prepare(root: HtmlElement, rule: Rule, base: str, images: bool) -> tuple[HtmlElement, Markers]:
+    """Scripts out, lazy images resolved (``images``), marker lines taken: the body and them."""
+    if images:
+        rewrite.resolve_noscript_images(root)
+    drop_scripts(root)
+    body = _body(root)
+    return body, _markers(body, rule, base)
+
+
 def _markers(body: HtmlElement, rule: Rule, base: str) -> Markers:
     # one cheap pass over the text spares the per-node search on pages without markers
     if not rule.markers:
@@ -115,8 +120,15 @@ def _markers(body: HtmlElement, rule: Rule, base: str) -> Markers:
     return take_markers(body, rule.markers, base)
 
 
-def _content(root: HtmlElement, body: HtmlElement, rule: Rule) -> HtmlElement:
-    """The article's nodes in a new ``<div>``: the rule's body selector, else the scorer."""
+def _content(
+    root: HtmlElement, body: HtmlElement, rule: Rule, again: Callable[[], HtmlElement]
+) -> HtmlElement:
+    """The article's nodes in a new ``<div>``: the rule's body selector, else the scorer.
+
+    When the scorer finds little text on the pruned page, ``again()`` (the page parsed
+    anew) is pruned leniently and scored: the article may sit in a ``<nav>``, an
+    ``<aside>``, a ``<noscript>`` or a wrapper with a chrome name.
+    """
     rewrite.drop_matching(body, rule.strip, ())
     prune(root)
     for selector in rule.body:
@@ -127,6 +139,18 @@ def _content(root: HtmlElement, body: HtmlElement, rule: Rule) -> HtmlElement:
                 el.tail = None
                 content.append(el)
             return content
+    content = _generic_content(body)
+    found = len(text_of(content))
+    if found >= FALLBACK_CHARS:
+        return content
+    spare = again()
+    rewrite.drop_matching(spare, rule.strip, ())
+    prune(spare, lenient=True)
+    second = _generic_content(spare)
+    return second if len(text_of(second)) > max(2 * found, MIN_ARTICLE_CHARS) else content
+
+
+def _generic_content(body: HtmlElement) -> HtmlElement:
     scores = extract.score_nodes(body)
     content = extract.find_content(body, scores)
     extract.strip_headline(content)
@@ -154,11 +178,14 @@ def _fragment_root(fragment: str) -> HtmlElement:
 
 
 def _first_paragraph(content: HtmlElement) -> str:
+    """The first paragraph long enough to sum up; else the first such line of text
+    (prose set with ``<br>`` or in bare ``<div>``s has no ``<p>``)."""
     for p in content.iter("p"):
         text = text_of(p)
         if len(text) >= MIN_SUMMARY_PARAGRAPH:
             return text
-    return ""
+    lines = plain_text(content).split("\n")
+    return next((line for line in lines if len(line) >= MIN_SUMMARY_PARAGRAPH), "")
 
 
 def _first_image(fragment: str) -> str | None:

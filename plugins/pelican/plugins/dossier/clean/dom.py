@@ -53,6 +53,8 @@ JUNK_TAGS = frozenset(
         "applet",
     ]
 )
+# Chrome by tag only: what the lenient pass keeps when the strict one found no article.
+CHROME_TAGS = frozenset(["nav", "footer", "aside", "noscript", "dialog"])
 # Landmark roles that are never the article.
 JUNK_ROLES = frozenset(
     [
@@ -174,6 +176,17 @@ def is_hidden(el: HtmlElement) -> bool:
     return bool(style and HIDDEN_STYLE.search(style))
 
 
+def _is_junk_tag(el: HtmlElement) -> bool:
+    return (el.tag in JUNK_TAGS and el.tag not in CHROME_TAGS) or is_hidden(el)
+
+
+def _strongly_unlikely(el: HtmlElement, half: float) -> bool:
+    """Comments, consent boxes…: chrome, unless they wrap most of the page."""
+    if el.tag not in HINTED_TAGS or not STRONG_UNLIKELY.search(hints(el)):
+        return False
+    return len(text_of(el)) <= half
+
+
 def _is_junk(el: HtmlElement) -> bool:
     tag = el.tag
     if tag in JUNK_TAGS or el.get("role") in JUNK_ROLES or is_hidden(el):
@@ -209,11 +222,21 @@ def drop_scripts(root: HtmlElement) -> None:
         drop(el)
 
 
-def prune(root: HtmlElement) -> None:
-    """Drop chrome: junk tags, hidden nodes and unlikely class/id names."""
+def prune(root: HtmlElement, lenient: bool = False) -> None:
+    """Drop chrome: junk tags, hidden nodes and unlikely class/id names.
+
+    ``lenient`` keeps nav/aside/footer/noscript, landmark roles and unlikely names: for
+    pages whose whole article sits in one of them (an unclosed ``<nav>``, a ``<noscript>``
+    copy of the page, a wrapper named after an ad network).
+    """
+    if lenient:
+        half = len(text_of(root)) / 2
+        judge = lambda el: _is_junk_tag(el) or _strongly_unlikely(el, half)  # noqa: E731
+    else:
+        judge = _is_junk
     doomed = []
     for el in root.iter():
-        if not isinstance(el.tag, str) or _is_junk(el):
+        if not isinstance(el.tag, str) or judge(el):
             doomed.append(el)
     for el in doomed:
         drop(el)

@@ -58,6 +58,7 @@ COMMAS = re.compile(r"[,，、،;]")
 MIN_PARA = 25
 MAX_DEPTH = 5
 SIBLING_MIN_CHARS = 100
+BULK_SHARE = 0.5
 
 
 def _para_length(el: HtmlElement) -> int:
@@ -176,23 +177,28 @@ def strip_headline(content: HtmlElement) -> None:
 
 def clean_conditionally(content: HtmlElement, scores: dict[HtmlElement, float]) -> None:
     """Readability's last pass: drop lists, tables and boxes that look like chrome."""
+    # a block that holds most of the chosen text is the article, whatever its name
+    bulk = len(text_of(content)) * BULK_SHARE
     for el in reversed(
         list(content.iter("form", "fieldset", "table", "ul", "ol", "div", "section", "aside"))
     ):
         if el.getparent() is None or not _looks_like_chrome(el, scores):
+            continue
+        if len(text_of(el)) > bulk:
             continue
         drop(el)
 
 
 def _looks_like_chrome(el: HtmlElement, scores: dict[HtmlElement, float]) -> bool:
     weight = class_weight(el)
+    text = text_of(el)
+    density = link_density(el, len(text))
+    # prose first, whatever its markup or its name (« widget-wrap », « media-box »…)
+    if density < 0.1 and len(text) >= 300:
+        return False
     if weight + scores.get(el, 0) < 0:
         return True
-    text = text_of(el)
     if len(COMMAS.findall(text)) >= 10:
-        return False
-    density = link_density(el, len(text))
-    if density < 0.1 and len(text) >= 300:  # prose, whatever its markup
         return False
     # br-separated prose has no <p>: count long text as paragraphs too
     paras = max(len(el.findall(".//p")), len(text) // 250)

@@ -22,6 +22,28 @@ logger = logging.getLogger(__name__)
 
 TITLE_SEPARATORS = re.compile(r"\s+[|–—-]\s+|\s+::\s+|\s+»\s+")
 DATE_HINT = re.compile(r"date|time|publi|posted|meta", re.IGNORECASE)
+TITLE_KEYS = ("dc:title", "dcterm:title", "og:title", "twitter:title", "parsely-title")
+DESCRIPTION_KEYS = (
+    "dc:description",
+    "dcterm:description",
+    "og:description",
+    "description",
+    "twitter:description",
+)
+AUTHOR_KEYS = (
+    "dc:creator",
+    "dcterm:creator",
+    "author",
+    "article:author",
+    "parsely-author",
+    "sailthru.author",
+)
+BYLINE_HINT = re.compile(r"byline|author|writtenby|p-author|auteur|signature", re.I)
+NOT_BYLINE = re.compile(r"bio|avatar|image|photo|picture|thumb|about|desc|box|follow|more", re.I)
+BYLINE_LEAD = re.compile(r"^(?:(?:written|posted)\s+)?(?:by|par|von|por|de)\b\s*:?\s*", re.I)
+MAX_BYLINE = 80
+DIGIT = re.compile(r"\d")
+CDATA = re.compile(r"^\s*(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>\s*$")
 ARTICLE_TYPES = ("article", "newsarticle", "blogposting", "reportage", "webpage")
 
 
@@ -47,25 +69,33 @@ def page_meta(root: HtmlElement, base: str, rule: Rule) -> PageMeta:
     image = meta.get("og:image") or meta.get("twitter:image") or _ld_image(ld)
     canonical = _link_href(root, "canonical") or meta.get("og:url")
     return PageMeta(
-        title=_title(root, meta),
+        title=_title(root, meta, ld),
         published=published,
         updated=updated,
         author=_author(root, meta, ld, rule),
-        description=" ".join((meta.get("og:description") or meta.get("description") or "").split()),
+        description=_description(meta, ld),
         image=urljoin(base, image.strip()) if image else None,
         lang=_lang(root, meta),
         canonical=urljoin(base, canonical.strip()) if canonical else None,
     )
 
 
+def _description(meta: dict[str, str], ld: dict) -> str:
+    found = ld.get("description")
+    if not (isinstance(found, str) and found.strip()):
+        found = next((meta[key] for key in DESCRIPTION_KEYS if meta.get(key)), "")
+    return " ".join(found.split())
+
+
 def _meta_tags(root: HtmlElement) -> dict[str, str]:
     """First value of each ``<meta property|name|itemprop>``, keys lower-cased."""
     found: dict[str, str] = {}
     for el in root.iter("meta"):
-        key = el.get("property") or el.get("name") or el.get("itemprop") or el.get("http-equiv")
+        keys = el.get("property") or el.get("name") or el.get("itemprop") or el.get("http-equiv")
         value = el.get("content")
-        if key and value and value.strip():
-            found.setdefault(key.strip().lower(), value.strip())
+        if keys and value and value.strip():
+            for key in keys.lower().split():  # « dc:title og:title » names both
+                found.setdefault(key, value.strip())
     return found
 
 
@@ -75,7 +105,7 @@ def _json_ld(root: HtmlElement) -> dict:
         if (script.get("type") or "").strip().lower() != "application/ld+json" or not script.text:
             continue
         try:
-            data = json.loads(script.text)
+            data = json.loads(CDATA.sub("", script.text))
         except ValueError:
             logger.debug("skipping unreadable JSON-LD block")
             continue
@@ -105,27 +135,55 @@ def _ld_image(ld: dict) -> str | None:
     return image if isinstance(image, str) else None
 
 
-def _title(root: HtmlElement, meta: dict[str, str]) -> str:
-    if meta.get("og:title"):
-        return _strip_site(meta["og:title"], meta.get("og:site_name"))
-    h1 = root.find(".//body//h1")
-    if h1 is not None and text_of(h1):
-        return text_of(h1)
-    title = root.find(".//title")
-    text = text_of(title) if title is not None else ""
-    return _strip_site(text, meta.get("og:site_name"), always=True)
+def _title(root: HtmlElement, meta: dict[str, str], ld: dict) -> str:
+    """The article's own title: metadata first, else the ``<h1>`` that ``<title>`` repeats,
+    else ``<title>``; a site-name suffix is dropped."""
+    site = meta.get("og:site_name")
+    declared = next(_title_candidates(meta, ld), None)
+    if declared:
+        return _strip_site(declared, site)
+    element = root.find(".//title")
+    page_title = " ".join(text_of(element).split()) if element is not None else ""
+    headings = [text_of(h) for h in root.iterfind(".//body//h1")]
+    for heading in headings:
+        if heading and page_title.lower().startswith(heading.lower()):
+            return heading
+    if page_title:
+        return _strip_site(page_title, site, always=True)
+    return next((h for h in headings if h), "")
+
+
+def _title_candidates(meta: dict[str, str], ld: dict) -> Iterator[str]:
+    for value in (ld.get("headline"), ld.get("name")):
+        if isinstance(value, str) and value.strip():
+            yield value
+    for key in TITLE_KEYS:
+        if meta.get(key):
+            yield meta[key]
 
 
 def _strip_site(title: str, site: str | None, always: bool = False) -> str:
-    """Drop a trailing « | Cerema »-style site name from a title."""
+    """Drop a trailing « | Cerema »-style site name from a title.
+
+    The last part goes when it names the site (``og:site_name``, or its first words),
+    or, with ``always``, when it is short and what remains keeps three words or more.
+    """
     title = " ".join(title.split())
     parts = TITLE_SEPARATORS.split(title)
     if len(parts) < 2:
         return title
     last = parts[-1]
-    if (site and last.lower() == site.strip().lower()) or (always and len(last.split()) <= 4):
-        return title[: title.rfind(last)].rstrip(" |–—-:»").strip()
+    head = title[: title.rfind(last)].rstrip(" |–—-:»").strip()
+    if site and _names_site(last, site):
+        return head
+    if always and len(last.split()) <= 4 and len(head.split()) >= 3:
+        return head
     return title
+
+
+def _names_site(part: str, site: str) -> bool:
+    part, site = part.strip().lower(), " ".join(site.split()).lower()
+    return part == site or site.startswith(part + " ")
 
 
 def _dates(
@@ -182,22 +240,58 @@ def _hinted_date(root: HtmlElement) -> datetime | None:
 
 
 def _author(root: HtmlElement, meta: dict[str, str], ld: dict, rule: Rule) -> str | None:
-    author = ld.get("author")
+    found = _ld_author(ld.get("author"))
+    if found:
+        return found
+    for selector in rule.author:
+        for el in selector(root):
+            if text := text_of(el):
+                return text
+    for key in AUTHOR_KEYS:
+        name = meta.get(key)
+        if name and not name.startswith(("http://", "https://")):
+            return _byline(name)
+    return _visible_byline(root)
+
+
+def _ld_author(author: object) -> str | None:
     if isinstance(author, list):
         author = author[0] if author else None
     if isinstance(author, dict):
         author = author.get("name")
     if isinstance(author, str) and author.strip():
         return " ".join(author.split())
-    for selector in rule.author:
-        for el in selector(root):
-            if text := text_of(el):
-                return text
-    name = meta.get("author") or meta.get("article:author")
-    if name and not name.startswith(("http://", "https://")):
-        return name
-    link = root.find(".//a[@rel='author']")
-    return text_of(link) or None if link is not None else None
+    return None
+
+
+def _visible_byline(root: HtmlElement) -> str | None:
+    """The first short byline in the page: ``rel=author``, ``itemprop=author``, or an
+    element whose class or id says byline/author (a biography box is not one)."""
+    body = root.find("body")
+    for el in body.iter() if body is not None else ():
+        if not isinstance(el.tag, str) or not _is_byline(el):
+            continue
+        named = el.find(".//*[@itemprop='name']")
+        text = _byline(text_of(named if named is not None else el))
+        words = text.split()
+        if len(text) <= MAX_BYLINE and any(len(w) > 1 for w in words) and not DIGIT.search(text):
+            return text
+    return None
+
+
+def _is_byline(el: HtmlElement) -> bool:
+    if "author" in (el.get("rel") or "").lower().split():
+        return True
+    if "author" in (el.get("itemprop") or "").lower().split():
+        return True
+    hint = hints(el)
+    return bool(hint and BYLINE_HINT.search(hint) and not NOT_BYLINE.search(hint))
+
+
+def _byline(text: str) -> str:
+    """« Par Jeanne Martin, » → « Jeanne Martin »."""
+    text = BYLINE_LEAD.sub("", " ".join(text.split()))
+    return text.strip(" ,;|:-–—")
 
 
 def _lang(root: HtmlElement, meta: dict[str, str]) -> str | None:

@@ -28,6 +28,8 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
+UTF8_MIN_CHARS = 8  # valid multi-byte characters needed to call a body UTF-8
+UTF8_BAD_RATIO = 20  # at most one invalid sequence per 20 valid ones
 _PRESCAN = 4096  # bytes searched for a <meta> declaration
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
@@ -88,15 +90,17 @@ def detected_charset(body: bytes) -> str | None:
 def decode_html(body: bytes, content_type: str | None = None) -> str:
     """Decode an HTML body following the order of evidence described above."""
     utf8 = _is_utf8(body)
+    # a few bad bytes in UTF-8 text: don't garble every accent with another charset
+    mostly = not utf8 and not body.isascii() and _mostly_utf8(body)
     declared = (header_charset(content_type), bom_charset(body), meta_charset(body))
     for charset in declared:
-        if charset is None or (utf8 and _single_byte(charset)):
+        if charset is None or ((utf8 or mostly) and _single_byte(charset)):
             continue
         text = _strict(body, charset)
         if text is not None:
             return text
-    if utf8:
-        return body.decode("utf-8-sig")
+    if utf8 or mostly:
+        return body.decode("utf-8-sig", errors="replace")
     charset = detected_charset(body) or "cp1252"
     return _strict(body, charset) or body.decode(charset, errors="replace")
 
@@ -122,6 +126,15 @@ def _is_utf8(body: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+def _mostly_utf8(body: bytes) -> bool:
+    """True when nearly all non-ASCII bytes form valid UTF-8 sequences: text written in
+    UTF-8 with a few stray bytes (a pasted windows-1252 quote, a cut sequence)."""
+    text = body.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - body.decode("utf-8", errors="ignore").count("\ufffd")
+    good = sum(1 for ch in text if ord(ch) > 0x7F and ch != "\ufffd")
+    return good >= UTF8_MIN_CHARS and bad * UTF8_BAD_RATIO <= good
 
 
 @functools.lru_cache(maxsize=64)

@@ -1,0 +1,146 @@
+"""Generic extraction cases seen on unseen pages, each with a small page of our own.
+
+Each test names the cause it guards against (issue #15); none names a real site.
+"""
+
+from __future__ import annotations
+
+from pelican.plugins.dossier.clean.cleaner import clean, extract_text
+
+URL = "https://exemple.test/actualites/2021/03/18/une-page"
+PARAS = (
+    "La commune a réuni ses habitants pour parler des pistes cyclables, du stationnement "
+    "et de la place laissée aux piétons devant les écoles du quartier.",
+    "Les services techniques ont présenté trois scénarios, chacun chiffré, avec un calendrier "
+    "de travaux étalé sur deux ans et une consultation ouverte jusqu’à l’été.",
+    "Les associations de parents ont demandé des mesures de vitesse, des comptages réguliers "
+    "et un bilan public après la première rentrée scolaire.",
+)
+
+
+def _prose(tag: str = "p") -> str:
+    return "".join(f"<{tag}>{text}</{tag}>" for text in PARAS)
+
+
+def _page(body: str, head: str = "") -> str:
+    return f"<html><head>{head}</head><body>{body}</body></html>"
+
+
+def _keeps_all(text: str) -> bool:
+    return all(para in text for para in PARAS)
+
+
+def test_prose_block_with_a_chrome_name_is_kept() -> None:
+    # the content scorer finds the block, and the clean-up must not drop it for its name
+    body = (
+        '<div class="entry"><div class="layout-widget-wrap sidebar-wrapper">'
+        f"{_prose()}</div></div>"
+        '<div class="menu"><a href="/a">Accueil</a> <a href="/b">Contact</a></div>'
+    )
+    assert _keeps_all(extract_text(_page(body), URL))
+    assert _keeps_all(clean(_page(body), URL).text)
+
+
+def test_article_inside_an_unclosed_nav_is_found() -> None:
+    body = f'<nav><a href="/">Accueil</a> <a href="/plan">Plan du site</a><div>{_prose()}'
+    assert _keeps_all(extract_text(_page(body), URL))
+
+
+def test_article_inside_noscript_is_found() -> None:
+    body = f"<div id='app'></div><noscript><div class='page'>{_prose()}</div></noscript>"
+    assert _keeps_all(extract_text(_page(body), URL))
+
+
+def test_wrapper_named_like_an_ad_network_keeps_its_article() -> None:
+    body = f'<div class="theme-taboola"><main><div class="entry">{_prose()}</div></main></div>'
+    assert _keeps_all(extract_text(_page(body), URL))
+
+
+def test_short_article_does_not_fall_back_to_its_comments() -> None:
+    comments = "".join(
+        f"<li><p>Commentaire {i} : je trouve que la mairie aurait dû consulter les habitants "
+        "bien plus tôt, avant de voter le budget des travaux.</p></li>"
+        for i in range(8)
+    )
+    body = (
+        f'<article><div class="entry"><p>{PARAS[0]}</p></div></article>'
+        f'<div class="comments-area"><ol class="comment-list">{comments}</ol></div>'
+    )
+    text = extract_text(_page(body), URL)
+    assert PARAS[0] in text
+    assert "Commentaire" not in text
+
+
+def test_title_prefers_the_h1_that_the_page_title_repeats() -> None:
+    head = "<title>Pistes cyclables : la concertation s’ouvre - Journal de la commune</title>"
+    body = f"<h1>Le journal</h1><h1>Pistes cyclables : la concertation s’ouvre</h1>{_prose()}"
+    assert clean(_page(body, head), URL).title == "Pistes cyclables : la concertation s’ouvre"
+
+
+def test_title_without_h1_drops_a_short_site_suffix() -> None:
+    head = "<title>Pistes cyclables : la concertation s’ouvre | Ma Ville</title>"
+    body = f"<h1>Ma Ville, le site officiel</h1>{_prose()}"
+    assert clean(_page(body, head), URL).title == "Pistes cyclables : la concertation s’ouvre"
+
+
+def test_title_metadata_order_and_site_name_prefix() -> None:
+    head = (
+        '<meta property="og:site_name" content="Ma Ville - le site des habitants">'
+        '<meta property="og:title" content="Titre de partage | Ma Ville">'
+        '<meta name="twitter:title" content="Titre court">'
+    )
+    assert clean(_page(_prose(), head), URL).title == "Titre de partage"
+    both = '<meta property="dc:title og:title" content="Titre déclaré deux fois">'
+    assert clean(_page(_prose(), both + head), URL).title == "Titre déclaré deux fois"
+
+
+def test_visible_bylines_are_read() -> None:
+    bylines = {
+        '<p class="byline">Par <a href="/a/jm">Jeanne Martin</a></p>': "Jeanne Martin",
+        '<a rel="author" href="/auteurs/pd">Paul Durand</a>': "Paul Durand",
+        '<div itemprop="author" itemscope><span itemprop="name">Léa Petit</span> '
+        '<span itemprop="jobTitle">rédactrice</span></div>': "Léa Petit",
+    }
+    for markup, name in bylines.items():
+        assert clean(_page(f"<h1>Titre</h1>{markup}{_prose()}"), URL).author == name
+
+
+def test_author_box_biography_and_initials_are_not_bylines() -> None:
+    markup = (
+        '<div class="author-bio">Jeanne Martin écrit sur les mobilités depuis 2010.</div>'
+        '<span class="author-avatar">J M</span>'
+    )
+    assert clean(_page(f"{_prose()}{markup}"), URL).author is None
+
+
+def test_author_metadata_order_and_cdata_json_ld() -> None:
+    head = '<meta name="author" content="Nom du site"><meta name="dc:creator" content="Ana Roy">'
+    assert clean(_page(_prose(), head), URL).author == "Ana Roy"
+    ld = (
+        '<script type="application/ld+json">//<![CDATA[\n{"@type": "NewsArticle", '
+        '"headline": "Un titre", "author": [{"@type": "Person", "name": "Marc Lenoir"}]}\n//]]>'
+        "</script>"
+    )
+    cleaned = clean(_page(_prose(), ld + head), URL)
+    assert (cleaned.author, cleaned.title) == ("Marc Lenoir", "Un titre")
+
+
+def test_summary_sources_in_order_and_without_paragraphs() -> None:
+    head = (
+        '<meta name="description" content="Description générale du site.">'
+        '<meta property="og:description" content="Résumé de partage de l’article.">'
+    )
+    assert clean(_page(_prose(), head), URL).summary == "Résumé de partage de l’article."
+    lines = "<br>".join(PARAS)
+    assert clean(_page(f'<div class="entry">{lines}</div>'), URL).summary.startswith(PARAS[0][:50])
+
+
+def test_utf8_with_a_few_invalid_bytes_stays_utf8() -> None:
+    from pelican.plugins.dossier.fetch.encoding import decode_html
+
+    text = "Aménagement des rues, été comme hiver : les élus décident. " * 20
+    body = b'<meta charset="utf-8"><p>' + text.encode() + b"\x92 et \xe9t\xe9</p>"
+    decoded = decode_html(body, "text/html; charset=utf-8")
+    assert text in decoded and "\ufffd" in decoded
+    latin = ("Aménagement des rues, été comme hiver. " * 5).encode("cp1252")
+    assert "été comme hiver" in decode_html(latin, "text/html")
