@@ -3,8 +3,9 @@
 URL ``/a/b`` serves ``<root>/a/b.html``; ``/a/b?page=2`` serves ``<root>/a/b@page=2.html``
 (other query keys such as ``utm_*`` are ignored, ``page=0`` is the first page); a path
 whose last segment has a known extension is served as-is. ``<root>/_routes.toml`` declares
-redirects, per-path headers and error statuses (``status = 410`` without ``redirect``). Every 200 carries an ``ETag`` and a ``Last-Modified`` and
-conditional requests get a 304, like a real server. Nothing is logged.
+redirects, per-path headers and error statuses (``status = 410`` without ``redirect``).
+Every 200 carries an ``ETag`` and a ``Last-Modified`` and conditional requests get a 304,
+like a real server. Nothing is logged.
 """
 
 from __future__ import annotations
