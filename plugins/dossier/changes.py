@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .feedxml import FeedEntry, FeedInfo, atom_feed, rfc3339, rss_feed, uri, xml_text
-from .history import Event, recent
+from .history import KINDS, Event, recent
 from .settings import read_settings
 from .tracking import Tracking
 from .urls import url_key
@@ -105,6 +105,7 @@ def news(
         events = list(reversed(history.events))
     else:
         events = recent(history, tracking.now, tracking.new_days)[:limit]
+    events.sort(key=lambda e: (-e.at.timestamp(), KINDS.index(e.kind), e.title))
     return [NewsItem(e, LABELS[e.kind], by_key.get(e.key)) for e in events]
 
 
