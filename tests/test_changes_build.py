@@ -20,13 +20,14 @@ import feedparser
 import pytest
 from dossier.changes import event_id
 from dossier.feeds import entry_id
+from dossier.history import from_json
 from hostile import guarded_env
 from lxml import etree
 from mirror import SITE_ROOT, MirrorServer, load_routes
 from test_build import EXPECTED, ROOT, SITEURL, build
 
 sys.path.insert(0, str(ROOT / "scripts"))
-import update  # noqa: E402  (scripts/update.py, found through the path above)
+import update  # scripts/update.py, found through the path above
 
 A = "{http://www.w3.org/2005/Atom}"
 LISTING = "fr/actualites/dossier/villes-territoires-intelligents@page=2.html"
@@ -74,8 +75,8 @@ def change_the_mirror(root: Path) -> None:
     """The five changes between the first and the second build."""
     listing = root / LISTING
     html = listing.read_text(encoding="utf-8")
-    row = re.search(r'  <div class="views-row">\s*<article[^>]*>\s*<h3[^>]*><a href="' + REMOVED, html)
-    start = row.start()
+    teaser = r'  <div class="views-row">\s*<article[^>]*>\s*<h3[^>]*><a href="'
+    start = re.search(teaser + REMOVED, html).start()
     end = html.index('  <div class="views-row">', start + 10)
     added = (
         html[start:end]
@@ -176,7 +177,8 @@ def test_the_second_build_records_the_five_events(second: Built) -> None:
 def test_new_articles_are_published_and_marked(second: Built) -> None:
     for path, origin in ((ADDED, ["listing"]), (FROM_FEED, ["feed"])):
         article = second.by_path[path]
-        assert (article["new"], article["presence"], article["found_in"]) == (True, "current", origin)
+        marks = (article["new"], article["presence"], article["found_in"])
+        assert marks == (True, "current", origin)
         assert '<span class="flag new">Nouveau</span>' in second.page(path)
     assert [a["new"] for a in second.data["articles"]].count(True) == 2
     hub = (second.output / "index.html").read_text(encoding="utf-8")
@@ -222,8 +224,6 @@ def test_the_history_page_and_feed_list_the_five_events(second: Built, builds) -
     assert feed.bozo == 0, feed.get("bozo_exception")
     assert len(feed.entries) == 5
     start = builds["start"]
-    from dossier.history import from_json
-
     history = from_json(json.loads((builds["base"] / "cache/history.json").read_text("utf-8")))
     assert {e.id for e in feed.entries} == {event_id(start, e) for e in history.events}
     kinds = sorted(t.term for e in feed.entries for t in e.tags)
@@ -244,10 +244,12 @@ def test_nothing_changed_then_offline_then_a_deleted_history(
         **extra,
     }
     args = [f"{k}={json.dumps(v)}" for k, v in overrides.items()]
-    status = update.main(["-s", str(ROOT / "pelicanconf.py"), "-o", str(base / "third"), "-e", *args])
+    conf, output = str(ROOT / "pelicanconf.py"), str(base / "third")
+    status = update.main(["-s", conf, "-o", output, "-e", *args])
     assert status == update.UNCHANGED == 3
     assert "aucun changement" in capsys.readouterr().out
     third = Built(base / "third")
+
     def unchanged(data: dict) -> list[dict]:  # the fetch status moves from fetched to 304
         return [{k: v for k, v in a.items() if k != "status"} for a in data["articles"]]
 
