@@ -68,8 +68,7 @@ def _download(fetcher: Fetcher, url: str, good: Entry | None) -> bytes:
         fetcher.store.put(replace(good, checked_at=now()))
         return good.body
     body = reply.body or b""
-    parsed = _parse(body)
-    if not _links(url, parsed) and parsed.get("bozo"):
+    if not _parse(body).get("version"):  # feedparser names the format it recognised
         raise FetchError("not a readable feed", http_status=reply.status)
     fetcher.store.put(_entry(url, reply, body))
     return body
@@ -83,12 +82,9 @@ def _parse(body: bytes) -> Any:
 
 def _parsed(url: str, body: bytes | None) -> FeedRead:
     parsed = _parse(body or b"")
-    links = _links(url, parsed)
-    if not links and parsed.get("bozo"):
-        return FeedRead(
-            url, ok=False, reason=f"not a readable feed: {parsed.get('bozo_exception')}"
-        )
-    return FeedRead(url, links)
+    if not parsed.get("version"):
+        return FeedRead(url, ok=False, reason="not a readable feed")
+    return FeedRead(url, _links(url, parsed))
 
 
 def _links(url: str, parsed: Any) -> tuple[str, ...]:
