@@ -8,6 +8,7 @@ from pathlib import Path
 from pelican import signals
 from pelican.utils import order_content
 
+from .changes import write_history_feed, write_history_page
 from .feeds import write_feeds
 from .filters import FILTERS
 from .pipeline import build_dossier
@@ -56,7 +57,9 @@ def write_outputs(generator: object, writer: object) -> None:
     if data is not None:
         write_json(output / "dossier.json", data)
     write_empty_theme_pages(generator, writer)
+    write_history_page(generator, writer)
     write_feeds(generator.context, generator.settings, output)  # type: ignore[attr-defined]
+    write_history_feed(generator.context, generator.settings, output)  # type: ignore[attr-defined]
 
 
 def index_search(pelican: object) -> None:
