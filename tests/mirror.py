@@ -3,8 +3,9 @@
 URL ``/a/b`` serves ``<root>/a/b.html``; ``/a/b?page=2`` serves ``<root>/a/b@page=2.html``
 (other query keys such as ``utm_*`` are ignored, ``page=0`` is the first page); a path
 whose last segment has a known extension is served as-is. ``<root>/_routes.toml`` declares
-redirects and per-path headers. Every 200 carries an ``ETag`` and a ``Last-Modified`` and
-conditional requests get a 304, like a real server. Nothing is logged.
+redirects, per-path headers and error statuses (``status = 410`` without ``redirect``).
+Every 200 carries an ``ETag`` and a ``Last-Modified`` and conditional requests get a 304,
+like a real server. Nothing is logged.
 """
 
 from __future__ import annotations
@@ -173,6 +174,8 @@ class Mirror:
         route = self.routes.get(parts.path) or self.routes.get(parts.path.rstrip("/")) or Route()
         if route.redirect is not None:
             return _redirect(route)
+        if route.status >= 400:  # a page the site no longer serves (404, 410)
+            return Response(route.status, (("Content-Type", HTML_TYPE),), NOT_FOUND_BODY)
         file = resolve_file(self.root, parts.path, parts.query)
         if file is None:
             return Response(404, (("Content-Type", HTML_TYPE),), NOT_FOUND_BODY)

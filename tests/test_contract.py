@@ -60,8 +60,8 @@ def test_contract_command_online_then_offline(mirror, tmp_path: Path) -> None:
     online = contract(port, tmp_path / "on", tmp_path / "cache", "DOSSIER_SEARCH=false")
     assert online.returncode == 0, online.stdout + online.stderr
     data = check_output(tmp_path / "on")
-    assert set(data) == {"dossier", "articles", "themes"}
-    assert set(data["dossier"]) == {"title", "url", "announced", "found"}
+    assert set(data) == {"dossier", "articles", "themes", "history"}  # history: issue 16
+    assert set(data["dossier"]) == {"title", "url", "announced", "found", "kept"}
     assert data["dossier"]["announced"] == EXPECTED["announced"]
     assert data["dossier"]["found"] == len(EXPECTED["articles"])
     keys = {"source_url", "canonical_url", "title", "date", "themes", "status", "path", "plaquette"}

@@ -52,6 +52,11 @@ def test_overrides_win_and_paths_resolve_against_the_project(tmp_path: Path) -> 
         ("DOSSIER_LISTING_PATTERN", "(", "DOSSIER_LISTING_PATTERN is not a valid regular"),
         ("DOSSIER_FEED_CONTENT", "all", "DOSSIER_FEED_CONTENT must be one of full, summary"),
         ("DOSSIER_RETRIES", True, "DOSSIER_RETRIES must be an integer"),
+        ("DOSSIER_NEW_DAYS", -1, "DOSSIER_NEW_DAYS must be an integer >= 0"),
+        ("DOSSIER_NEW_DAYS", "30", "DOSSIER_NEW_DAYS must be an integer >= 0"),
+        ("DOSSIER_KEEP_REMOVED", "no", "DOSSIER_KEEP_REMOVED must be True or False"),
+        ("DOSSIER_FEEDS", "http://x/f.xml", "DOSSIER_FEEDS must be a list of strings"),
+        ("DOSSIER_FEEDS", ["file:///etc/passwd"], "DOSSIER_FEEDS must be an absolute http(s)"),
     ],
 )
 def test_bad_values_name_the_setting(name: str, value: object, message: str) -> None:

@@ -140,7 +140,9 @@ def test_no_page_fetches_from_a_third_party(site: Path) -> None:
     data = json.loads((site / "dossier.json").read_text(encoding="utf-8"))
     sources = {a["path"]: origin(a["canonical_url"]) for a in data["articles"] if a["path"]}
     pages = sorted(site.rglob("*.html"))
-    assert len(pages) == len(sources) + 1 + sum(1 for t in data["themes"] if t["count"])
+    assert len(pages) == len(sources) + 2 + sum(
+        1 for t in data["themes"] if t["count"]
+    )  # + hub, history page
     for path in pages:
         relative = path.relative_to(site).as_posix().removesuffix("index.html")
         html = path.read_text(encoding="utf-8")

@@ -72,7 +72,7 @@ def test_the_wheel_ships_the_package_its_stages_and_rule_files(wheel: Path) -> N
     names = zipfile.ZipFile(wheel).namelist()
     package = "pelican/plugins/dossier/"
     assert f"{package}__init__.py" in names
-    for stage in ("discover", "fetch", "clean", "themes", "publish"):
+    for stage in ("fetch", "discover", "clean", "themes", "track", "publish"):
         assert f"{package}{stage}/__init__.py" in names
     assert {f"{package}clean/rules/default.toml", f"{package}clean/rules/cerema.fr.toml"} <= set(
         names

@@ -20,6 +20,8 @@ from .publish import (
     make_articles,
     write_empty_theme_pages,
     write_feeds,
+    write_history_feed,
+    write_history_page,
     write_json,
 )
 from .settings import SettingsError, read_settings
@@ -83,8 +85,10 @@ def write_outputs(generator: ArticlesGenerator, writer: Writer) -> None:
     if data is not None:
         write_json(output / "dossier.json", data)
     write_empty_theme_pages(generator, writer)
+    write_history_page(generator, writer)
     dossier = config_of(generator.settings).settings
     write_feeds(generator.context, generator.settings, output, dossier)
+    write_history_feed(generator.context, generator.settings, output, dossier)
 
 
 def index_search(pelican: Pelican) -> None:

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from itertools import chain
 
 from .clean import PageCleaner, RuleSet, clean, load_rules, worker_count
 from .derived import (
@@ -24,7 +25,7 @@ from .derived import (
     themes_from_json,
     themes_to_json,
 )
-from .discover import CachedReader, Discovery, discover
+from .discover import CachedReader, Discovery, Sources, belongs, discover, gather
 from .fetch import Fetcher
 from .model import Cleaned, DossierInfo, Entry, Fetched, ThemeMatch
 from .settings import Settings
@@ -39,6 +40,7 @@ from .themes import (
     tag,
 )
 from .themes.textnorm import Stemmer, stemmer_version
+from .track import Tracking, kept_pages, kept_urls, load_history, track
 from .urls import url_key
 
 logger = logging.getLogger(__name__)
@@ -98,6 +100,7 @@ class DossierResult:
     outcomes: list[Fetched] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     cooccurrence: list[list[int]] = field(default_factory=list)
+    tracking: Tracking | None = None  # what changed since the last build (tracking.py)
 
     @property
     def last_fetched(self) -> datetime | None:
@@ -161,23 +164,37 @@ def _build(config: DossierConfig, derived: DerivedCache, code: CodeVersions) -> 
         Fetcher(settings, validate=early, progress=settings.progress) as fetcher,
     ):
         found = discover(fetcher, settings, CachedReader(derived, settings))
-        info, problems = found.info, found.problems
-        pages = _fetch_articles(fetcher, found, early)
+        sources = gather(fetcher, settings, found)  # the listing, the feeds, the hand list
+        found.article_urls = sources.urls
+        info, problems = found.info, found.problems + sources.problems
+        previous = load_history(settings.cache_path)
+        kept = kept_pages(fetcher, kept_urls(previous, sources, settings))
+        pages = chain(_fetch_articles(fetcher, found, early), kept)
         del found  # its pages' texts, like the fetcher's, are not needed any more
         fetcher.forget_texts()
         entries = _clean_all(pages, early, derived, code.clean)  # each page as it arrives
+        entries, outcomes = _belonging(entries, fetcher.outcomes, sources, info.url)
         entries = _with_attachments(fetcher, entries)
-        outcomes = list(fetcher.outcomes)
     entries = [
         replace(e, themes=_themes(e, taxonomy, corrections, derived, code.tag)) if e.cleaned else e
         for e in entries
     ]
     entries = _relate(entries, derived, code.related, taxonomy.stemmer)
+    entries, tracking = track(settings, entries, sources, previous)
     # The plain text served tagging and « À lire aussi »; publishing needs only the HTML,
     # and at thousands of articles the texts weigh tens of megabytes.
     entries = [replace(e, cleaned=replace(e.cleaned, text="")) if e.cleaned else e for e in entries]
     matrix = cooccurrence([[m.slug for m in e.themes] for e in entries], _slugs(taxonomy))
-    return DossierResult(info, entries, taxonomy, outcomes, problems, matrix)
+    return DossierResult(info, entries, taxonomy, outcomes, problems, matrix, tracking)
+
+
+def _belonging(
+    entries: list[Entry], outcomes: list[Fetched], sources: Sources, dossier_url: str | None
+) -> tuple[list[Entry], list[Fetched]]:
+    """Drop feed entries whose page is not part of this dossier, and their outcomes."""
+    kept = [e for e in entries if belongs(e, sources, dossier_url)]
+    dropped = {url_key(e.source_url) for e in entries} - {url_key(e.source_url) for e in kept}
+    return kept, [o for o in outcomes if url_key(o.url) not in dropped]
 
 
 def _slugs(taxonomy: Taxonomy) -> list[str]:

@@ -46,6 +46,14 @@ DEFAULTS: dict[str, Any] = {
     # Worker processes that clean new pages beside the build when there are many;
     # 0 cleans in the build process itself; None: one per CPU, less one for the build.
     "DOSSIER_WORKERS": None,
+    # Change tracking between builds (history.py): days an article keeps its « Nouveau »
+    # mark; whether articles that left the dossier, or that the source says are gone
+    # (404/410), stay published from their last good copy with a notice.
+    "DOSSIER_NEW_DAYS": 30,
+    "DOSSIER_KEEP_REMOVED": True,
+    # RSS/Atom feeds read besides the listing: an entry whose page carries the dossier
+    # marker joins the dossier (sources.py).
+    "DOSSIER_FEEDS": [],
 }
 
 
@@ -84,6 +92,9 @@ class Settings:
     progress: bool
     search: bool
     workers: int | None
+    new_days: int = 30
+    keep_removed: bool = True
+    feeds: tuple[str, ...] = ()
 
 
 def _bool(name: str, value: Any) -> bool:
@@ -189,8 +200,17 @@ def read_settings(pelican_settings: dict[str, Any], base: Path | None = None) ->
         progress=_bool("DOSSIER_PROGRESS", raw["DOSSIER_PROGRESS"]),
         search=_bool("DOSSIER_SEARCH", raw["DOSSIER_SEARCH"]),
         workers=_optional_count("DOSSIER_WORKERS", raw["DOSSIER_WORKERS"]),
+        new_days=_number("DOSSIER_NEW_DAYS", raw["DOSSIER_NEW_DAYS"], integer=True),
+        keep_removed=_bool("DOSSIER_KEEP_REMOVED", raw["DOSSIER_KEEP_REMOVED"]),
+        feeds=tuple(_url("DOSSIER_FEEDS", u) for u in _feed_list(raw["DOSSIER_FEEDS"])),
     )
     return values
+
+
+def _feed_list(value: Any) -> tuple[str, ...]:
+    if isinstance(value, list | tuple) and not value:
+        return ()
+    return _strings("DOSSIER_FEEDS", value)
 
 
 def _regex(name: str, value: Any) -> str:

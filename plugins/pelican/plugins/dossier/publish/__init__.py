@@ -1,11 +1,13 @@
 """Publish: Pelican articles, the hub's context, dossier.json, feeds and search.
 
 ``articles`` turns entries into Pelican articles and the hub context; ``feeds`` and
-``feedxml`` write Atom, RSS and OPML; ``filters`` and ``picture`` serve the theme's
+``feedxml`` write Atom, RSS and OPML; ``changes`` tells readers what changed
+(marks, « Quoi de neuf », the history page and feed); ``filters`` and ``picture`` serve the theme's
 templates; ``search`` builds the Pagefind index over the written site.
 """
 
 from .articles import dossier_json, hub_context, make_articles, write_empty_theme_pages, write_json
+from .changes import write_history_feed, write_history_page
 from .feeds import write_feeds
 from .filters import FILTERS
 from .search import build_search
@@ -18,5 +20,7 @@ __all__ = [
     "make_articles",
     "write_empty_theme_pages",
     "write_feeds",
+    "write_history_feed",
+    "write_history_page",
     "write_json",
 ]

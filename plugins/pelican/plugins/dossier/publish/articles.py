@@ -20,10 +20,11 @@ from pelican.contents import Article
 from pelican.urlwrappers import Category, Tag
 from pelican.utils import slugify
 
+from ..files import write_atomic
 from ..model import EPOCH, Entry
 from ..themes import Theme
 from ..urls import host_of
-from .output import write_atomic
+from .changes import NEWS_LIMIT, NewsItem, json_fields, json_history, mark_articles, news
 
 if TYPE_CHECKING:  # the pipeline runs the stages; publishing only reads its result
     from ..pipeline import DossierResult
@@ -55,6 +56,9 @@ class HubContext:
     cooccurrence: tuple[tuple[int, ...], ...]
     problems: tuple[str, ...]
     plaquette: Article | None
+    tracking: Any = None  # tracking.Tracking: what changed since the last build
+    kept: tuple[Article, ...] = ()  # left the dossier or gone at the source, still published
+    news: tuple[NewsItem, ...] = ()  # « Quoi de neuf »: recent events, newest first
 
 
 def _slug_for(entry: Entry, taken: set[str], settings: dict[str, Any]) -> str:
@@ -116,6 +120,7 @@ def make_articles(result: DossierResult, settings: dict[str, Any], context: dict
         for e in result.entries
         if e.cleaned
     }
+    mark_articles(result.tracking, list(articles.values()))
     entries = {e.source_url: e for e in result.entries}
     for source, article in articles.items():
         article.related_articles = [articles[s] for s in entries[source].related if s in articles]
@@ -131,17 +136,21 @@ def hub_context(result: DossierResult, articles: list[Article]) -> HubContext:
     for article in articles:
         for tag in article.tags:
             counts[tag.name] = counts.get(tag.name, 0) + 1
+    kept = tuple(a for a in articles if getattr(a, "presence", "current") != "current")
     return HubContext(
         title=result.info.title,
         url=result.info.url,
         announced=result.info.announced,
-        found=len(articles),
+        found=len(articles) - len(kept),
         failed=sum(1 for e in result.entries if not e.cleaned),
         last_fetched=result.last_fetched,
         themes=tuple(ThemeCount(t, counts[t.slug]) for t in result.taxonomy.themes),
         cooccurrence=tuple(tuple(row) for row in result.cooccurrence),
         problems=tuple(result.problems),
         plaquette=next((a for a in articles if a.plaquette), None),
+        tracking=result.tracking,
+        kept=kept,
+        news=tuple(news(result.tracking, articles, NEWS_LIMIT)),
     )
 
 
@@ -180,12 +189,17 @@ def dossier_json(result: DossierResult, articles: list[Article]) -> dict[str, An
             "title": result.info.title,
             "url": result.info.url,
             "announced": result.info.announced,
-            "found": len(articles),
+            "found": hub.found,
+            "kept": len(hub.kept),
         },
-        "articles": [_entry_json(e, by_source.get(e.source_url)) for e in result.entries],
+        "articles": [
+            _entry_json(e, by_source.get(e.source_url)) | json_fields(result.tracking, e.source_url)
+            for e in result.entries
+        ],
         "themes": [
             {"slug": tc.slug, "label": tc.theme.label, "count": tc.count} for tc in hub.themes
         ],
+        "history": json_history(result.tracking),
     }
 
 

@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 
 import nh3
 
+from ..files import write_atomic
 from ..model import EPOCH
 from ..settings import Settings
 from ..urls import url_key
@@ -41,7 +42,6 @@ from .feedxml import (
     uri,
     xml_text,
 )
-from .output import write_atomic
 
 logger = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""Writing the site's own files: whole or not at all."""
+"""Writing our own files (site, feeds, history): whole or not at all."""
 
 from __future__ import annotations
 
