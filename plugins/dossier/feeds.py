@@ -34,6 +34,7 @@ from .feedxml import (
     FeedEntry,
     FeedInfo,
     atom_feed,
+    feed_text,
     opml,
     rfc3339,
     rss_feed,
@@ -121,18 +122,18 @@ def make_entry(
     )
     published = _aware(getattr(article, "published", None) or article.date, zone) or EPOCH
     source_updated = _aware(getattr(article, "updated", None), zone) or published
-    author = xml_text(getattr(article, "source_author", None)).strip()
+    author = feed_text(getattr(article, "source_author", None)).strip()
     return FeedEntry(
         id=entry_id(canonical or link),
-        title=xml_text(article.title).strip(),
+        title=feed_text(article.title).strip(),
         link=uri(link),
         source=uri(canonical or link),
         published=published,
         updated=max(published, source_updated),
-        summary=xml_text(getattr(article, "metadata", {}).get("summary")).strip(),
+        summary=feed_text(getattr(article, "metadata", {}).get("summary")).strip(),
         content=feed_html(article.content, canonical or link) if full else "",
         author=author or None,
-        categories=tuple((t.name, xml_text(labels.get(t.name, t.name))) for t in article.tags),
+        categories=tuple((t.name, feed_text(labels.get(t.name, t.name))) for t in article.tags),
         enclosures=_enclosures(getattr(article, "attachments", None) or ()),
     )
 
@@ -209,12 +210,12 @@ def _feed(ident: str, title: str, subtitle: str, urls: tuple[str, ...], **kw: An
     entries = newest_first[: kw["limit"]]  # FEED_MAX_ITEMS; None keeps them all
     return FeedInfo(
         id=ident,
-        title=xml_text(title).strip(),
-        subtitle=xml_text(subtitle).strip(),
+        title=feed_text(title).strip(),
+        subtitle=feed_text(subtitle).strip(),
         page=uri(urls[0]),
         atom=uri(urls[1]),
         rss=uri(urls[2]),
-        author=xml_text(kw["author"]),
+        author=feed_text(kw["author"]),
         updated=max((e.updated for e in entries), default=kw["fallback"]),
         entries=tuple(entries),
     )

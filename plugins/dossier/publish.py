@@ -64,7 +64,7 @@ class HubContext:
 
 
 def _slug_for(entry: Entry, taken: set[str], settings: dict[str, Any]) -> str:
-    url = (entry.cleaned.canonical_url if entry.cleaned else None) or entry.fetched.final_url
+    url = canonical_url(entry) or entry.fetched.final_url
     last = url.rstrip("/").rsplit("/", 1)[-1].split("?", 1)[0] or "article"
     base = slugify(last, regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", []))[:80] or "article"
     slug, n = base, 2
