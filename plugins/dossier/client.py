@@ -22,7 +22,7 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from .encoding import media_type
-from .netsafety import UnsafeURL, check_url, host_of, system_resolver
+from .netsafety import UnsafeURL, check_url, system_resolver
 from .settings import Settings
 from .transport import (
     PERMANENT_REDIRECTS,
@@ -32,6 +32,7 @@ from .transport import (
     backoff_delay,
     status_error,
 )
+from .urls import WebURL
 
 logger = logging.getLogger(__name__)
 
@@ -117,14 +118,16 @@ class Http:
         current = url
         permanent = True
         while True:
-            self._check(current)
-            with self.gates.slot(host_of(current)):
+            # One parse per hop: the host checked is the host of the string we send.
+            checked = self._check(current)
+            current = checked.text
+            with self.gates.slot(checked.host):
                 response = self._send(method, current, headers)
                 with response:
                     target = self._redirect_target(response, current)
                     if target is None:
                         reply = self._finish(url, current, response, method, want_body, cap)
-                        return replace(reply, moved=permanent and current != url)
+                        return replace(reply, moved=permanent and len(visited) > 1)
                     permanent = permanent and response.status_code in PERMANENT_REDIRECTS
             if target in visited:
                 raise FetchError(f"redirect loop at {target}")
@@ -133,9 +136,9 @@ class Http:
             visited.append(target)
             current = target
 
-    def _check(self, url: str) -> None:
+    def _check(self, url: str) -> WebURL:
         try:
-            check_url(url, self.settings.allowed_hosts, self._resolve)
+            return check_url(url, self.settings.allowed_hosts, self._resolve)
         except UnsafeURL as exc:
             raise FetchError(f"refused: {exc}") from exc
 

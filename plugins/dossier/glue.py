@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 from pelican import signals
 from pelican.utils import order_content
@@ -27,10 +28,18 @@ logger = logging.getLogger(__name__)
 
 
 def configure(pelican: object) -> None:
-    """Stop the build early on a bad DOSSIER_* value; give the theme its filters."""
+    """Stop the build early on a bad DOSSIER_* value; give the theme its filters and an
+    escaping template engine."""
     settings = pelican.settings  # type: ignore[attr-defined]
     read_settings(settings)
     settings["JINJA_FILTERS"] = {**FILTERS, **settings.get("JINJA_FILTERS", {})}
+    settings["JINJA_ENVIRONMENT"] = jinja_environment(settings.get("JINJA_ENVIRONMENT"))
+
+
+def jinja_environment(given: dict[str, Any] | None) -> dict[str, Any]:
+    """Pelican's Jinja options with autoescape forced on: every value a template writes
+    is escaped unless it is Markup (the re-sanitised article body, our own SVG)."""
+    return {**(given or {}), "autoescape": True}
 
 
 def inject_articles(generator: object) -> None:

@@ -11,10 +11,11 @@ import logging
 import mimetypes
 import re
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from .dom import HtmlElement, drop, text_of
 from .model import Attachment
+from .urls import absolute
 
 logger = logging.getLogger(__name__)
 
@@ -68,8 +69,8 @@ def take_markers(body: HtmlElement, patterns: dict[str, re.Pattern[str]], base: 
 
 
 def _absolute(link: HtmlElement, base: str) -> str | None:
-    href = (link.get("href") or "").strip()
-    return urljoin(base, href) if href else None
+    """The link's address, strictly parsed and http(s) only (urls.absolute), else None."""
+    return absolute(base, link.get("href"))
 
 
 def _take_listing(

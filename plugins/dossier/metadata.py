@@ -12,11 +12,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import urljoin
 
 from .dates import dates_in_text, parse_any, parse_french, parse_iso
 from .dom import HtmlElement, hints, plain_text, text_of
 from .rules import Rule
+from .urls import absolute
 
 logger = logging.getLogger(__name__)
 
@@ -74,9 +74,9 @@ def page_meta(root: HtmlElement, base: str, rule: Rule) -> PageMeta:
         updated=updated,
         author=_author(root, meta, ld, rule),
         description=_description(meta, ld),
-        image=urljoin(base, image.strip()) if image else None,
+        image=absolute(base, image),
         lang=_lang(root, meta),
-        canonical=urljoin(base, canonical.strip()) if canonical else None,
+        canonical=absolute(base, canonical),
     )
 
 

@@ -55,7 +55,17 @@ except (OSError, AttributeError):  # not glibc: musl, macOS, Windows
 
 # The modules whose code shapes a cleaned article, and a tagged one: a change in
 # any of them invalidates the derived results that depend on it.
-CLEAN_MODULES = ("clean", "extract", "metadata", "sanitize", "dom", "markers", "dates", "rewrite")
+CLEAN_MODULES = (
+    "clean",
+    "extract",
+    "metadata",
+    "sanitize",
+    "dom",
+    "markers",
+    "dates",
+    "rewrite",
+    "urls",
+)
 TAG_MODULES = ("themes", "taxonomy", "textnorm")
 
 

@@ -13,7 +13,7 @@ import json
 import logging
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from itertools import pairwise
 from pathlib import Path
@@ -24,10 +24,12 @@ from pelican.urlwrappers import Category, Tag
 from pelican.utils import slugify
 
 from .changes import NEWS_LIMIT, NewsItem, json_fields, json_history, mark_articles, news
-from .model import Entry
+from .model import Attachment, Entry
+from .netsafety import allowed_origin
 from .pipeline import DossierResult
+from .settings import read_settings
 from .themes import Theme
-from .urls import host_of
+from .urls import host_of, public_url
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +68,7 @@ class HubContext:
 
 
 def _slug_for(entry: Entry, taken: set[str], settings: dict[str, Any]) -> str:
-    url = (entry.cleaned.canonical_url if entry.cleaned else None) or entry.fetched.final_url
+    url = canonical_url(entry) or entry.fetched.final_url
     last = url.rstrip("/").rsplit("/", 1)[-1].split("?", 1)[0] or "article"
     base = slugify(last, regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", []))[:80] or "article"
     slug, n = base, 2
@@ -76,8 +78,15 @@ def _slug_for(entry: Entry, taken: set[str], settings: dict[str, Any]) -> str:
     return slug
 
 
-def make_article(entry: Entry, slug: str, settings: dict[str, Any], context: dict) -> Article:
-    """One Pelican article for one cleaned entry."""
+def make_article(
+    entry: Entry,
+    slug: str,
+    settings: dict[str, Any],
+    context: dict,
+    hosts: tuple[str, ...] | None = None,
+) -> Article:
+    """One Pelican article for one cleaned entry (``hosts``: DOSSIER_ALLOWED_HOSTS)."""
+    hosts = allowed_hosts(settings) if hosts is None else hosts
     cleaned = entry.cleaned
     assert cleaned is not None  # only cleaned entries are published
     date = cleaned.published or entry.fetched.fetched_at or EPOCH
@@ -92,7 +101,8 @@ def make_article(entry: Entry, slug: str, settings: dict[str, Any], context: dic
         "status": "published",
         "source_url": entry.source_url,
         "source_host": host_of(entry.fetched.final_url),
-        "canonical_url": cleaned.canonical_url or entry.fetched.final_url,
+        "image_origin": allowed_origin(entry.fetched.final_url, hosts),
+        "canonical_url": canonical_url(entry),
         "fetch_status": entry.fetched.status,
         "fetch_reason": entry.fetched.reason,
         "stale": entry.fetched.status == "stale",
@@ -100,9 +110,9 @@ def make_article(entry: Entry, slug: str, settings: dict[str, Any], context: dic
         "published": cleaned.published,
         "updated": cleaned.updated,
         "plaquette": entry.plaquette,
-        "attachments": list(cleaned.attachments),
+        "attachments": public_attachments(cleaned.attachments),
         "theme_matches": list(entry.themes),
-        "lead_image": cleaned.lead_image,
+        "lead_image": public_url(cleaned.lead_image),
         "source_author": cleaned.author,
     }
     if cleaned.updated and cleaned.updated > date:
@@ -116,11 +126,36 @@ def make_article(entry: Entry, slug: str, settings: dict[str, Any], context: dic
     )
 
 
+def allowed_hosts(settings: dict[str, Any]) -> tuple[str, ...]:
+    """DOSSIER_ALLOWED_HOSTS, validated."""
+    return read_settings(settings).allowed_hosts
+
+
+def canonical_url(entry: Entry) -> str | None:
+    """The original's address as published: the page's canonical link, else the address
+    it was read from; only through the scheme allowlist (urls.public_url)."""
+    claimed = entry.cleaned.canonical_url if entry.cleaned else None
+    return public_url(claimed) or public_url(entry.fetched.final_url)
+
+
+def public_attachments(attachments: tuple[Attachment, ...]) -> list[Attachment]:
+    """The attachments whose address may be published (http(s) only), rebuilt."""
+    kept = []
+    for item in attachments:
+        url = public_url(item.url)
+        if url is None:
+            logger.warning("attachment not published, address refused: %.200r", item.url)
+        else:
+            kept.append(replace(item, url=url))
+    return kept
+
+
 def make_articles(result: DossierResult, settings: dict[str, Any], context: dict) -> list[Article]:
     """Pelican articles for every published entry, with cross-links set."""
     taken: set[str] = set()
+    hosts = allowed_hosts(settings)
     articles = {
-        e.source_url: make_article(e, _slug_for(e, taken, settings), settings, context)
+        e.source_url: make_article(e, _slug_for(e, taken, settings), settings, context, hosts)
         for e in result.entries
         if e.cleaned
     }
@@ -143,7 +178,7 @@ def hub_context(result: DossierResult, articles: list[Article]) -> HubContext:
     kept = tuple(a for a in articles if getattr(a, "presence", "current") != "current")
     return HubContext(
         title=result.info.title,
-        url=result.info.url,
+        url=public_url(result.info.url),
         announced=result.info.announced,
         found=len(articles) - len(kept),
         failed=sum(1 for e in result.entries if not e.cleaned),
@@ -191,7 +226,7 @@ def dossier_json(result: DossierResult, articles: list[Article]) -> dict[str, An
     return {
         "dossier": {
             "title": result.info.title,
-            "url": result.info.url,
+            "url": public_url(result.info.url),
             "announced": result.info.announced,
             "found": hub.found,
             "kept": len(hub.kept),
@@ -211,8 +246,8 @@ def _entry_json(entry: Entry, article: Article | None) -> dict[str, Any]:
     cleaned = entry.cleaned
     published = cleaned.published if cleaned else None
     return {
-        "source_url": entry.source_url,
-        "canonical_url": (cleaned.canonical_url if cleaned else None) or entry.fetched.final_url,
+        "source_url": public_url(entry.source_url),
+        "canonical_url": canonical_url(entry),
         "title": cleaned.title if cleaned else None,
         "date": published.date().isoformat() if published else None,
         "themes": [m.slug for m in entry.themes],
