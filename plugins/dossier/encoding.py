@@ -19,6 +19,8 @@ import re
 
 from charset_normalizer import from_bytes
 
+from .sane import valid_text
+
 logger = logging.getLogger(__name__)
 
 # Labels browsers decode as windows-1252 (WHATWG Encoding Standard).
@@ -86,7 +88,12 @@ def detected_charset(body: bytes) -> str | None:
 
 
 def decode_html(body: bytes, content_type: str | None = None) -> str:
-    """Decode an HTML body following the order of evidence described above."""
+    """Decode an HTML body following the order of evidence described above; characters
+    no UTF-8 file or XML feed can hold come out as U+FFFD."""
+    return valid_text(_decode(body, content_type))
+
+
+def _decode(body: bytes, content_type: str | None) -> str:
     utf8 = _is_utf8(body)
     declared = (header_charset(content_type), bom_charset(body), meta_charset(body))
     for charset in declared:

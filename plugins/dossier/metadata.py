@@ -17,6 +17,7 @@ from urllib.parse import urljoin
 from .dates import dates_in_text, parse_any, parse_french, parse_iso
 from .dom import HtmlElement, hints, plain_text, text_of
 from .rules import Rule
+from .sane import valid_tree
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +76,7 @@ def _json_ld(root: HtmlElement) -> dict:
         if (script.get("type") or "").strip().lower() != "application/ld+json" or not script.text:
             continue
         try:
-            data = json.loads(script.text)
+            data = valid_tree(json.loads(script.text))  # \ud800 escapes come out here
         except ValueError:
             logger.debug("skipping unreadable JSON-LD block")
             continue
