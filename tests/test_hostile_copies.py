@@ -179,8 +179,13 @@ def test_body_in_an_unsupported_coding_keeps_the_good_copy(
     ids=["another-listed-article", "another-host"],
 )
 def test_canonical_claim_on_another_article_is_ignored(
-    attacked: HostileServer, cache: Path, tmp_path: Path, claim: str
+    attacked: HostileServer,
+    cache: Path,
+    tmp_path: Path,
+    claim: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv("COLUMNS", "1000")  # one log record per line, URLs unbroken
     target = claim.format(base=attacked.base_url, port=attacked.base_url.rsplit(":", 1)[1])
     page = attacked.page(VICTIM).decode("utf-8")
     page = re.sub(
@@ -194,7 +199,8 @@ def test_canonical_claim_on_another_article_is_ignored(
         assert ARTICLES[path]["keep"] in published_text(run, path)
     paths = [a["path"] for a in run.data["articles"]]
     assert len(set(paths)) == len(paths) == EXPECTED["announced"]
-    assert "canonical" in run.log and target in run.log and attacked.url(VICTIM) in run.log
+    warning = next(line for line in run.log.splitlines() if "claims the canonical" in line)
+    assert target in warning and attacked.url(VICTIM) in warning
     offline = build(attacked, tmp_path, cache, "offline", offline=True)
     assert by_path(offline)[VICTIM]["path"] == by_path(run)[VICTIM]["path"]
     assert by_path(offline)[OTHER]["path"] == by_path(run)[OTHER]["path"]

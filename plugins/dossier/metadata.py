@@ -53,10 +53,19 @@ def page_meta(root: HtmlElement, base: str, rule: Rule) -> PageMeta:
         updated=updated,
         author=_author(root, meta, ld, rule),
         description=" ".join((meta.get("og:description") or meta.get("description") or "").split()),
-        image=urljoin(base, image.strip()) if image else None,
+        image=_joined(base, image),
         lang=_lang(root, meta),
-        canonical=urljoin(base, canonical.strip()) if canonical else None,
+        canonical=_joined(base, canonical),
     )
+
+
+def _joined(base: str, href: str | None) -> str | None:
+    """``href`` resolved against the page, or None when it is no URL at all."""
+    try:
+        return urljoin(base, href.strip()) if href else None
+    except ValueError:  # « http://[::1 »: a broken IPv6 literal
+        logger.debug("ignoring unreadable URL %r", href[:80] if href else href)
+        return None
 
 
 def _meta_tags(root: HtmlElement) -> dict[str, str]:

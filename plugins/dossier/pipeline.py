@@ -27,6 +27,7 @@ from .derived import (
 )
 from .discover import CachedReader, Discovery, discover
 from .fetch import Fetcher
+from .identity import settle
 from .model import Cleaned, DossierInfo, Entry, Fetched, ThemeMatch
 from .settings import Settings
 from .textnorm import known_stems, remember_stems, stemmer_version
@@ -123,6 +124,7 @@ def _build(settings: Settings, derived: DerivedCache) -> DossierResult:
         del found  # its pages' texts, like the fetcher's, are not needed any more
         fetcher.forget_texts()
         entries = _clean_all(pages, early, derived)  # cleans each page as it arrives
+        entries = settle(entries, settings.allowed_hosts)
         entries = _with_attachments(fetcher, entries)
         outcomes = list(fetcher.outcomes)
     entries = [
@@ -180,26 +182,18 @@ def _cleaned(
 def _clean_all(
     pages: Iterator[tuple[Fetched, bool]], early: PageCleaner, derived: DerivedCache
 ) -> list[Entry]:
-    """Clean each page once and keep one entry per canonical URL.
+    """Clean each page once (which entries are one article is ``identity``'s call).
 
     Each page's text is released once it is cleaned: the entries keep the fetch
     metadata without the text.
     """
     entries: list[Entry] = []
-    seen: set[str] = set()
     versions: dict[str, str] = {}
     for count, (fetched, lead) in enumerate(pages, 1):
         if count % TRIM_EVERY == 0:
             release_memory()
         cleaned = _cleaned(fetched, early, derived, versions)
         fetched = replace(fetched, text=None)
-        keys = {url_key(fetched.url), url_key(fetched.final_url)}
-        if cleaned and cleaned.canonical_url:
-            keys.add(url_key(cleaned.canonical_url))
-        if keys & seen:
-            logger.info("%s duplicates an article already collected", fetched.url)
-            continue
-        seen |= keys
         entries.append(Entry(fetched.url, fetched, cleaned, plaquette=lead))
     return entries
 

@@ -23,10 +23,11 @@ from pelican.contents import Article
 from pelican.urlwrappers import Category, Tag
 from pelican.utils import slugify
 
+from .derived import digest
 from .model import Entry
 from .pipeline import DossierResult
 from .themes import Theme
-from .urls import host_of
+from .urls import host_of, url_key
 
 logger = logging.getLogger(__name__)
 
@@ -61,15 +62,29 @@ class HubContext:
     plaquette: Article | None
 
 
-def _slug_for(entry: Entry, taken: set[str], settings: dict[str, Any]) -> str:
+def _base_slug(entry: Entry, settings: dict[str, Any]) -> str:
     url = (entry.cleaned.canonical_url if entry.cleaned else None) or entry.fetched.final_url
     last = url.rstrip("/").rsplit("/", 1)[-1].split("?", 1)[0] or "article"
-    base = slugify(last, regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", []))[:80] or "article"
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    taken.add(slug)
-    return slug
+    return slugify(last, regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", []))[:80] or "article"
+
+
+def slugs(entries: list[Entry], settings: dict[str, Any]) -> dict[str, str]:
+    """Source URL → slug, unique, and stable whatever order the listing gives: of the
+    articles whose URLs end alike, the first by URL keeps the plain slug and the others
+    get a suffix drawn from their own URL."""
+    groups: dict[str, list[str]] = {}
+    for entry in entries:
+        if entry.cleaned:
+            groups.setdefault(_base_slug(entry, settings), []).append(entry.source_url)
+    result: dict[str, str] = {}
+    for base, sources in sorted(groups.items()):
+        sources.sort(key=lambda s: (url_key(s), s))
+        result[sources[0]] = base
+        for source in sources[1:]:
+            result[source] = f"{base}-{digest(url_key(source), source)[:8]}"
+    if len(set(result.values())) != len(result):  # a suffixed slug met a plain one
+        raise ValueError(f"two articles share a slug: {sorted(result.values())}")
+    return result
 
 
 def make_article(entry: Entry, slug: str, settings: dict[str, Any], context: dict) -> Article:
@@ -114,9 +129,9 @@ def make_article(entry: Entry, slug: str, settings: dict[str, Any], context: dic
 
 def make_articles(result: DossierResult, settings: dict[str, Any], context: dict) -> list[Article]:
     """Pelican articles for every published entry, with cross-links set."""
-    taken: set[str] = set()
+    names = slugs(result.entries, settings)
     articles = {
-        e.source_url: make_article(e, _slug_for(e, taken, settings), settings, context)
+        e.source_url: make_article(e, names[e.source_url], settings, context)
         for e in result.entries
         if e.cleaned
     }
