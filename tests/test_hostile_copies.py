@@ -9,14 +9,28 @@ the attacked build and in a following offline build), and nothing executable pub
 
 from __future__ import annotations
 
+import importlib
+import json
 import os
 import re
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hostile import EXPECTED, SITEURL, BuildRun, HostileServer, respond, run_build, scan_output
+from hostile import (
+    EXPECTED,
+    ROOT,
+    SITEURL,
+    BuildRun,
+    HostileServer,
+    respond,
+    run_build,
+    scan_output,
+)
+from pelican import Pelican
+from pelican.settings import read_settings
 
 BUILD_SECONDS = 60.0  # a build of the sample mirror takes 2-4 s; an attack may not hang it
 VICTIM = "/fr/actualites/eclairage-public-intelligent-sobriete"
@@ -243,4 +257,93 @@ def test_five_thousand_digit_count(attacked: HostileServer, cache: Path, tmp_pat
     run = build(attacked, tmp_path, cache, "online")
     assert_good_copy(run)
     assert run.data["dossier"]["announced"] in (None, EXPECTED["announced"])
+    assert_kept_offline(attacked, tmp_path, cache)
+
+
+# --- isolation per source: an unexpected error fails one source, never the build -----------
+
+
+def _raise_for(path: str, real):
+    """``real`` that raises for the page at ``path`` (found by its URL or its title), as a
+    bug in our own code would."""
+    marks = (path, ARTICLES[path]["title"])
+
+    def wrapped(*args, **kwargs):
+        texts = [a if isinstance(a, str) else getattr(a, "source_url", "") for a in args]
+        if any(t.endswith(marks) for t in texts):
+            raise RuntimeError(f"unexpected failure on {path}")
+        return real(*args, **kwargs)
+
+    return wrapped
+
+
+def _build_in_process(server: HostileServer, output: Path, cache: Path) -> float:
+    """Pelican in this process (so that a stage can be made to fail); returns seconds."""
+    override = {
+        "OUTPUT_PATH": str(output),
+        "DOSSIER_START_URL": server.url(EXPECTED["start_path"]),
+        "DOSSIER_ALLOWED_HOSTS": ["127.0.0.1"],
+        "DOSSIER_CACHE_PATH": str(cache),
+        "DOSSIER_PROGRESS": False,
+        "DOSSIER_SEARCH": False,
+        "SITEURL": SITEURL,
+    }
+    started = time.monotonic()
+    Pelican(read_settings(str(ROOT / "pelicanconf.py"), override=override)).run()
+    return time.monotonic() - started
+
+
+@pytest.mark.parametrize(
+    ("stage", "module", "name"),
+    [
+        ("cleaning", "dossier.pipeline", "clean"),
+        ("tagging", "dossier.pipeline", "tag"),
+        ("publishing", "dossier.publish", "make_article"),
+    ],
+    ids=["clean", "tag", "publish"],
+)
+def test_unexpected_error_fails_one_source_only(
+    attacked: HostileServer,
+    cache: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    stage: str,
+    module: str,
+    name: str,
+) -> None:
+    (cache / "derived.sqlite3").unlink()  # every page is cleaned and tagged afresh
+    target = importlib.import_module(module)
+    monkeypatch.setattr(target, name, _raise_for(VICTIM, getattr(target, name)))
+    output = tmp_path / "online"
+    assert _build_in_process(attacked, output, cache) < BUILD_SECONDS
+    data = json.loads((output / "dossier.json").read_text(encoding="utf-8"))
+    victim = next(a for a in data["articles"] if a["source_url"].endswith(VICTIM))
+    assert victim["status"] == "failed" and victim["path"] is None, victim
+    assert victim["reason"].startswith(f"{stage} failed (RuntimeError: unexpected failure on")
+    published = [a for a in data["articles"] if a["path"]]
+    assert len(published) == EXPECTED["announced"] - 1
+    assert all(a["status"] != "failed" for a in published)
+    assert scan_output(output, SITEURL) == []
+    monkeypatch.undo()  # the bug is fixed: the next build publishes the good copy again
+    assert_kept_offline(attacked, tmp_path, cache)
+
+
+def test_unexpected_error_checking_a_new_body_keeps_the_good_copy(
+    attacked: HostileServer, cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The article check cannot clean a new body: it is refused, the good copy stays."""
+    from dossier import workers
+
+    monkeypatch.setattr(workers, "clean", _raise_for(VICTIM, workers.clean))
+    changed = attacked.page(VICTIM).replace(b"Un diagnostic simple", b"Un diagnostic rapide")
+    attacked.override(VICTIM, respond(200, changed))  # no validator: a new body comes
+    output = tmp_path / "online"
+    assert _build_in_process(attacked, output, cache) < BUILD_SECONDS
+    data = json.loads((output / "dossier.json").read_text(encoding="utf-8"))
+    victim = next(a for a in data["articles"] if a["source_url"].endswith(VICTIM))
+    assert victim["status"] == "stale", victim
+    assert victim["reason"].startswith("suspicious: cannot be cleaned (RuntimeError"), victim
+    assert len([a for a in data["articles"] if a["path"]]) == EXPECTED["announced"]
+    assert scan_output(output, SITEURL) == []
+    monkeypatch.undo()
     assert_kept_offline(attacked, tmp_path, cache)

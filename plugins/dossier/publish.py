@@ -24,6 +24,7 @@ from pelican.urlwrappers import Category, Tag
 from pelican.utils import slugify
 
 from .derived import digest
+from .isolation import each, with_failures
 from .model import Entry
 from .pipeline import DossierResult
 from .themes import Theme
@@ -128,13 +129,19 @@ def make_article(entry: Entry, slug: str, settings: dict[str, Any], context: dic
 
 
 def make_articles(result: DossierResult, settings: dict[str, Any], context: dict) -> list[Article]:
-    """Pelican articles for every published entry, with cross-links set."""
+    """Pelican articles for every published entry, with cross-links set; an entry that
+    cannot be made into one is marked failed in ``result`` (see ``isolation``)."""
     names = slugs(result.entries, settings)
-    articles = {
-        e.source_url: make_article(e, names[e.source_url], settings, context)
-        for e in result.entries
-        if e.cleaned
-    }
+
+    def made(entry: Entry) -> Entry:
+        if entry.cleaned:
+            name = names[entry.source_url]
+            articles[entry.source_url] = make_article(entry, name, settings, context)
+        return entry
+
+    articles: dict[str, Article] = {}
+    result.entries = each(result.entries, "publishing", made)
+    result.outcomes = with_failures(result.outcomes, result.entries)
     entries = {e.source_url: e for e in result.entries}
     for source, article in articles.items():
         article.related_articles = [articles[s] for s in entries[source].related if s in articles]
