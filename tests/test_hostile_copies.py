@@ -347,3 +347,18 @@ def test_unexpected_error_checking_a_new_body_keeps_the_good_copy(
     assert scan_output(output, SITEURL) == []
     monkeypatch.undo()
     assert_kept_offline(attacked, tmp_path, cache)
+
+
+def test_five_thousand_digit_content_length_of_an_attachment(
+    attacked: HostileServer, cache: Path, tmp_path: Path
+) -> None:
+    def send(handler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/pdf")
+        handler.send_header("Content-Length", "9" * 5000)
+        handler.end_headers()
+
+    attacked.override(EXPECTED["pdf_path"], send)
+    run = build(attacked, tmp_path, cache, "online")
+    assert_good_copy(run)
+    assert_kept_offline(attacked, tmp_path, cache)

@@ -245,4 +245,5 @@ def _read_body(response: requests.Response, cap: int) -> bytes:
 
 def _content_length(response: requests.Response) -> int | None:
     value = response.headers.get("Content-Length", "")
-    return int(value) if value.strip().isdigit() else None
+    value = value.strip()
+    return int(value) if value.isdigit() and len(value) <= 18 else None  # 5,000 digits: none

@@ -230,7 +230,8 @@ def _revalidated(good: Entry, reply: Reply) -> Entry:
 
 def _length(headers: Mapping[str, str]) -> int | None:
     value = headers.get("Content-Length", "")
-    return int(value) if value.strip().isdigit() else None
+    value = value.strip()
+    return int(value) if value.isdigit() and len(value) <= 18 else None  # 5,000 digits: none
 
 
 def _attachment(url: str, title: str, entry: Entry | None) -> Attachment:
