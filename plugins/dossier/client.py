@@ -184,8 +184,18 @@ class Http:
         body = None
         wanted = want_body(media_type(response.headers.get("Content-Type")))
         if method == "GET" and status != 304 and wanted:
+            self._check_coding(response)
             body = _read_body(response, cap or self.settings.max_bytes)
         return Reply(url, final_url, status, dict(response.headers), body)
+
+    def _check_coding(self, response: requests.Response) -> None:
+        """Refuse a body in a Content-Encoding we did not ask for: urllib3 would hand us
+        its bytes undecoded (zstd, say), to be stored as if they were the page."""
+        asked = {c.strip() for c in self.session.headers["Accept-Encoding"].lower().split(",")}
+        sent = response.headers.get("Content-Encoding", "").lower()
+        unknown = [c.strip() for c in sent.split(",") if c.strip() not in asked | {"identity", ""}]
+        if unknown:
+            raise FetchError(f"unsupported Content-Encoding {', '.join(unknown)!r}")
 
     def close(self) -> None:
         """Close the session's connections."""
@@ -222,6 +232,9 @@ def _read_body(response: requests.Response, cap: int) -> bytes:
             if received > cap:
                 raise FetchError(f"body too large (more than {cap} bytes)")
             chunks.append(chunk)
+    except requests.exceptions.ContentDecodingError as exc:
+        coding = response.headers.get("Content-Encoding")
+        raise FetchError(f"body does not decode as its Content-Encoding {coding!r}") from exc
     except requests.RequestException as exc:
         error = _network_error(exc)
         if "timed out" in error.reason:
@@ -235,4 +248,5 @@ def _read_body(response: requests.Response, cap: int) -> bytes:
 
 def _content_length(response: requests.Response) -> int | None:
     value = response.headers.get("Content-Length", "")
-    return int(value) if value.strip().isdigit() else None
+    value = value.strip()
+    return int(value) if value.isdigit() and len(value) <= 18 else None  # 5,000 digits: none

@@ -10,7 +10,7 @@ layout).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from functools import cached_property
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from .httpcache import CacheStore
 from .model import Attachment, Fetched
 from .netsafety import host_of, is_allowed
-from .outcomes import PagePolicy
+from .outcomes import PagePolicy, Validate
 from .report import progress_bar, render_report
 from .settings import Settings
 from .transport import FetchError
@@ -28,11 +28,9 @@ from .transport import FetchError
 if TYPE_CHECKING:
     from .client import Http
 
-__all__ = ["Attachment", "FetchError", "Fetched", "Fetcher", "render_report"]
+__all__ = ["Attachment", "FetchError", "Fetched", "Fetcher", "Validate", "render_report"]
 
 logger = logging.getLogger(__name__)
-
-Validate = Callable[[str, str], bool]
 
 
 class Fetcher:

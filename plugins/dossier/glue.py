@@ -47,10 +47,10 @@ def inject_articles(generator: object) -> None:
     gen_settings = generator.settings  # type: ignore[attr-defined]
     settings = read_settings(gen_settings)
     result = build_dossier(settings)
+    articles = make_articles(result, gen_settings, generator.context)  # type: ignore[attr-defined]
     render_report(result.outcomes)
     for problem in result.problems:
         logger.warning("dossier: %s", problem)
-    articles = make_articles(result, gen_settings, generator.context)  # type: ignore[attr-defined]
     generator.articles = order_content(  # type: ignore[attr-defined]
         [*generator.articles, *articles],  # type: ignore[attr-defined]
         gen_settings["ARTICLE_ORDER_BY"],

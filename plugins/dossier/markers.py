@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from .dom import HtmlElement, drop, text_of
 from .model import Attachment
+from .sane import parse_count
 from .urls import absolute
 
 logger = logging.getLogger(__name__)
@@ -82,10 +83,10 @@ def _take_listing(
         if match:
             url = _absolute(link, base)
             _drop_with_empty_parents(link)
-            return int(match["count"]), url
+            return parse_count(match["count"]), url
     for el, attr, match in _text_matches(body, pattern):
         _cut(el, attr, match)
-        return int(match["count"]), None
+        return parse_count(match["count"]), None
     return None, None
 
 

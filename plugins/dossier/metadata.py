@@ -16,6 +16,7 @@ from datetime import datetime
 from .dates import dates_in_text, parse_any, parse_french, parse_iso
 from .dom import HtmlElement, hints, plain_text, text_of
 from .rules import Rule
+from .sane import valid_tree
 from .urls import absolute
 
 logger = logging.getLogger(__name__)
@@ -105,7 +106,9 @@ def _json_ld(root: HtmlElement) -> dict:
         if (script.get("type") or "").strip().lower() != "application/ld+json" or not script.text:
             continue
         try:
-            data = json.loads(CDATA.sub("", script.text))
+            data = valid_tree(
+                json.loads(CDATA.sub("", script.text))
+            )  # \ud800 escapes come out here
         except ValueError:
             logger.debug("skipping unreadable JSON-LD block")
             continue

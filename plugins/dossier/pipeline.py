@@ -28,6 +28,8 @@ from .derived import (
 )
 from .discover import CachedReader, Discovery, discover
 from .fetch import Fetcher
+from .identity import settle
+from .isolation import each, failed, with_failures
 from .model import Cleaned, DossierInfo, Entry, Fetched, ThemeMatch
 from .settings import Settings
 from .sources import Sources, belongs, gather
@@ -142,12 +144,16 @@ def _build(settings: Settings, derived: DerivedCache) -> DossierResult:
         fetcher.forget_texts()
         entries = _clean_all(pages, early, derived)  # cleans each page as it arrives
         entries, outcomes = _belonging(entries, fetcher.outcomes, sources, info.url)
+        entries = settle(entries, settings.allowed_hosts)
         entries = _with_attachments(fetcher, entries)
-    entries = [
-        replace(e, themes=_themes(e, taxonomy, corrections, derived)) if e.cleaned else e
-        for e in entries
-    ]
-    entries = _relate(entries, derived)
+
+    def tagged(entry: Entry) -> Entry:
+        themes = _themes(entry, taxonomy, corrections, derived) if entry.cleaned else ()
+        return replace(entry, themes=themes)
+
+    entries = each(entries, "tagging", tagged)
+    entries = _relate(entries, derived, problems)
+    outcomes = with_failures(outcomes, entries)
     entries, tracking = track(settings, entries, sources, previous)
     # The plain text served tagging and « À lire aussi »; publishing needs only the HTML,
     # and at thousands of articles the texts weigh tens of megabytes.
@@ -199,7 +205,10 @@ def _cleaned(
     key = digest("clean", _CLEAN_VERSION, versions[rule.name], fetched.final_url, fetched.text)
     stored = derived.get(key)
     if stored is not None:
-        return cleaned_from_json(stored)
+        try:
+            return cleaned_from_json(stored)
+        except (KeyError, TypeError, ValueError) as exc:  # damaged: clean again
+            logger.warning("derived cache: cleaned %s unreadable (%s)", fetched.url, exc)
     cleaned = kept if kept is not None else clean(fetched.text, fetched.final_url, early.rules)
     derived.put(key, cleaned_to_json(cleaned))
     return cleaned
@@ -208,26 +217,23 @@ def _cleaned(
 def _clean_all(
     pages: Iterator[tuple[Fetched, bool]], early: PageCleaner, derived: DerivedCache
 ) -> list[Entry]:
-    """Clean each page once and keep one entry per canonical URL.
+    """Clean each page once (which entries are one article is ``identity``'s call).
 
     Each page's text is released once it is cleaned: the entries keep the fetch
     metadata without the text.
     """
     entries: list[Entry] = []
-    seen: set[str] = set()
     versions: dict[str, str] = {}
     for count, (fetched, lead) in enumerate(pages, 1):
         if count % TRIM_EVERY == 0:
             release_memory()
-        cleaned = _cleaned(fetched, early, derived, versions)
-        fetched = replace(fetched, text=None)
-        keys = {url_key(fetched.url), url_key(fetched.final_url)}
-        if cleaned and cleaned.canonical_url:
-            keys.add(url_key(cleaned.canonical_url))
-        if keys & seen:
-            logger.info("%s duplicates an article already collected", fetched.url)
+        try:
+            cleaned = _cleaned(fetched, early, derived, versions)
+        except Exception as exc:  # the per-source boundary (see isolation)
+            entry = Entry(fetched.url, replace(fetched, text=None), None, plaquette=lead)
+            entries.append(failed(entry, "cleaning", exc))
             continue
-        seen |= keys
+        fetched = replace(fetched, text=None)
         entries.append(Entry(fetched.url, fetched, cleaned, plaquette=lead))
     return entries
 
@@ -254,16 +260,36 @@ def _themes(
     key = digest(
         "tag", _TAG_VERSION, taxonomy.version, cleaned.title, cleaned.summary, cleaned.text
     )
-    stored = derived.get(key)
-    if stored is not None:
-        matches = themes_from_json(stored)
-    else:
+    matches = _stored_themes(derived.get(key), entry.source_url)
+    if matches is None:
         matches = tag(taxonomy, cleaned.title, cleaned.summary, cleaned.text)
         derived.put(key, themes_to_json(matches))
     return apply_corrections(entry.source_url, matches, corrections, taxonomy)
 
 
-def _relate(entries: list[Entry], derived: DerivedCache) -> list[Entry]:
+def _stored_themes(stored: object, url: str) -> tuple[ThemeMatch, ...] | None:
+    """Tags kept by an earlier build, or None when there are none (or they are damaged)."""
+    if stored is None:
+        return None
+    try:
+        return themes_from_json(stored)  # type: ignore[arg-type]
+    except (KeyError, TypeError, ValueError) as exc:
+        logger.warning("derived cache: tags of %s unreadable (%s)", url, exc)
+        return None
+
+
+def _relate(entries: list[Entry], derived: DerivedCache, problems: list[str]) -> list[Entry]:
+    """« À lire aussi » for every article; the dossier is published without it (and the
+    problem reported) if working it out fails, since no one page can be blamed."""
+    try:
+        return _related(entries, derived)
+    except Exception as exc:  # a whole-dossier step: reported, never a stopped build
+        logger.debug("« À lire aussi » failed", exc_info=exc)
+        problems.append(f"« À lire aussi » left out: {type(exc).__name__}: {exc}")
+        return entries
+
+
+def _related(entries: list[Entry], derived: DerivedCache) -> list[Entry]:
     """« À lire aussi » for every article, reused when no article or theme changed."""
     docs = [
         (e.source_url, frozenset(m.slug for m in e.themes), e.cleaned.text)

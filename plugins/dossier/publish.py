@@ -24,12 +24,14 @@ from pelican.urlwrappers import Category, Tag
 from pelican.utils import slugify
 
 from .changes import NEWS_LIMIT, NewsItem, json_fields, json_history, mark_articles, news
+from .derived import digest
+from .isolation import each, with_failures
 from .model import Attachment, Entry
 from .netsafety import allowed_origin
 from .pipeline import DossierResult
 from .settings import read_settings
 from .themes import Theme
-from .urls import host_of, public_url
+from .urls import host_of, public_url, url_key
 
 logger = logging.getLogger(__name__)
 
@@ -67,15 +69,29 @@ class HubContext:
     news: tuple[NewsItem, ...] = ()  # « Quoi de neuf »: recent events, newest first
 
 
-def _slug_for(entry: Entry, taken: set[str], settings: dict[str, Any]) -> str:
+def _base_slug(entry: Entry, settings: dict[str, Any]) -> str:
     url = canonical_url(entry) or entry.fetched.final_url
     last = url.rstrip("/").rsplit("/", 1)[-1].split("?", 1)[0] or "article"
-    base = slugify(last, regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", []))[:80] or "article"
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    taken.add(slug)
-    return slug
+    return slugify(last, regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", []))[:80] or "article"
+
+
+def slugs(entries: list[Entry], settings: dict[str, Any]) -> dict[str, str]:
+    """Source URL → slug, unique, and stable whatever order the listing gives: of the
+    articles whose URLs end alike, the first by URL keeps the plain slug and the others
+    get a suffix drawn from their own URL."""
+    groups: dict[str, list[str]] = {}
+    for entry in entries:
+        if entry.cleaned:
+            groups.setdefault(_base_slug(entry, settings), []).append(entry.source_url)
+    result: dict[str, str] = {}
+    for base, sources in sorted(groups.items()):
+        sources.sort(key=lambda s: (url_key(s), s))
+        result[sources[0]] = base
+        for source in sources[1:]:
+            result[source] = f"{base}-{digest(url_key(source), source)[:8]}"
+    if len(set(result.values())) != len(result):  # a suffixed slug met a plain one
+        raise ValueError(f"two articles share a slug: {sorted(result.values())}")
+    return result
 
 
 def make_article(
@@ -151,14 +167,20 @@ def public_attachments(attachments: tuple[Attachment, ...]) -> list[Attachment]:
 
 
 def make_articles(result: DossierResult, settings: dict[str, Any], context: dict) -> list[Article]:
-    """Pelican articles for every published entry, with cross-links set."""
-    taken: set[str] = set()
+    """Pelican articles for every published entry, with cross-links set; an entry that
+    cannot be made into one is marked failed in ``result`` (see ``isolation``)."""
+    names = slugs(result.entries, settings)
+
+    def made(entry: Entry) -> Entry:
+        if entry.cleaned:
+            name = names[entry.source_url]
+            articles[entry.source_url] = make_article(entry, name, settings, context, hosts)
+        return entry
+
     hosts = allowed_hosts(settings)
-    articles = {
-        e.source_url: make_article(e, _slug_for(e, taken, settings), settings, context, hosts)
-        for e in result.entries
-        if e.cleaned
-    }
+    articles: dict[str, Article] = {}
+    result.entries = each(result.entries, "publishing", made)
+    result.outcomes = with_failures(result.outcomes, result.entries)
     mark_articles(result.tracking, list(articles.values()))
     entries = {e.source_url: e for e in result.entries}
     for source, article in articles.items():

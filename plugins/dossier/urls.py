@@ -221,7 +221,11 @@ def absolute(base: str, href: str | None) -> str | None:
     href = href.strip()
     if href.startswith(("#", "mailto:", "tel:", "javascript:", "data:")):
         return None
-    parsed = web_url(urljoin(base, href))
+    try:
+        joined = urljoin(base, href)
+    except ValueError:  # « http://[::1 »: a broken IPv6 literal
+        return None
+    parsed = web_url(joined)
     return parsed.text if parsed else None
 
 
