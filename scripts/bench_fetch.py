@@ -99,9 +99,13 @@ def handler_for(site: Site) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+def _has_article(text: str, url: str, previous: str | None) -> str | None:
+    return None if "<article>" in text else "no article"
+
+
 def run(fetcher_settings: object, urls: list[str]) -> tuple[float, list[str]]:
     start = time.perf_counter()
-    with Fetcher(fetcher_settings, validate=lambda text, url: "<article>" in text) as fetcher:
+    with Fetcher(fetcher_settings, validate=_has_article) as fetcher:
         results = fetcher.fetch_pages(urls)
     return time.perf_counter() - start, [r.status for r in results]
 

@@ -133,6 +133,7 @@ def run_build(
     *,
     timeout: float = 120.0,
     allowed: tuple[str, ...] = ("127.0.0.1",),
+    siteurl: str = SITEURL,
     **settings: Any,
 ) -> BuildRun:
     """Build the site with `pelican` in a child process, as a user would; kill it at ``timeout``."""
@@ -142,7 +143,7 @@ def run_build(
         "DOSSIER_CACHE_PATH": str(cache),
         "DOSSIER_PROGRESS": False,
         "DOSSIER_SEARCH": False,
-        "SITEURL": SITEURL,
+        "SITEURL": siteurl,
         **{f"DOSSIER_{k.upper()}": v for k, v in settings.items()},
     }
     pairs = [f"{k}={json.dumps(v)}" for k, v in overrides.items()]

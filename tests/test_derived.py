@@ -264,7 +264,7 @@ def test_a_cleaner_code_change_recleans_everything(
 def test_stems_are_kept_between_builds(
     site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pelican.plugins.dossier.themes import textnorm
+    from pelican.plugins.dossier import textnorm
 
     missing: list[str] = []
     real_missing = textnorm._StemMemo.__missing__

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 from pelican.plugins.dossier.model import ThemeMatch
+from pelican.plugins.dossier.textnorm import normalise, stems, words
 from pelican.plugins.dossier.themes import Taxonomy, TaxonomyError, load_taxonomy, tag
 from pelican.plugins.dossier.themes.taxonomy import GROUPS, SLUGS
-from pelican.plugins.dossier.themes.textnorm import normalise, stems, words
 
 ROOT = Path(__file__).resolve().parent.parent
 

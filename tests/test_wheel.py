@@ -74,9 +74,8 @@ def test_the_wheel_ships_the_package_its_stages_and_rule_files(wheel: Path) -> N
     assert f"{package}__init__.py" in names
     for stage in ("fetch", "discover", "clean", "themes", "track", "publish"):
         assert f"{package}{stage}/__init__.py" in names
-    assert {f"{package}clean/rules/default.toml", f"{package}clean/rules/cerema.fr.toml"} <= set(
-        names
-    )
+    data = {"clean/rules/default.toml", "clean/rules/cerema.fr.toml", "fetch/errorpages.toml"}
+    assert {package + name for name in data} <= set(names)
     # a namespace package: never Pelican's own files
     assert not [n for n in names if n in ("pelican/__init__.py", "pelican/plugins/__init__.py")]
 

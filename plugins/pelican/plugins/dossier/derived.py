@@ -156,7 +156,13 @@ class DerivedCache:
 
     def put(self, key: str, value: Any) -> None:
         """Remember a value; written with the next batch or at close()."""
-        self._pending[key] = json.dumps(value, ensure_ascii=False, sort_keys=True)
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+        try:
+            text.encode("utf-8")  # one value SQLite cannot store must not sink the batch
+        except UnicodeEncodeError as exc:
+            logger.warning("derived cache entry %s not kept: %s", key[:12], exc)
+            return
+        self._pending[key] = text
         if len(self._pending) >= BATCH:
             self.flush()
 

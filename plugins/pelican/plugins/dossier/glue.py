@@ -43,7 +43,7 @@ def configure(pelican: Pelican) -> None:
     """Read and validate the DOSSIER_* settings and the data files they name, once.
 
     A bad value or file stops the build here, its message naming the setting, the file
-    and the entry at fault; the theme gets its filters.
+    and the entry at fault; the theme gets its filters and an escaping template engine.
     """
     settings = pelican.settings
     dossier = read_settings(settings)
@@ -56,6 +56,13 @@ def configure(pelican: Pelican) -> None:
     except RuleError as exc:
         raise SettingsError(f"DOSSIER_RULES_PATH: {exc}") from exc
     settings["JINJA_FILTERS"] = {**FILTERS, **settings.get("JINJA_FILTERS", {})}
+    settings["JINJA_ENVIRONMENT"] = jinja_environment(settings.get("JINJA_ENVIRONMENT"))
+
+
+def jinja_environment(given: dict[str, Any] | None) -> dict[str, Any]:
+    """Pelican's Jinja options with autoescape forced on: every value a template writes
+    is escaped unless it is Markup (the re-sanitised article body, our own SVG)."""
+    return {**(given or {}), "autoescape": True}
 
 
 def config_of(settings: dict[str, Any]) -> DossierConfig:
@@ -66,11 +73,13 @@ def config_of(settings: dict[str, Any]) -> DossierConfig:
 def inject_articles(generator: ArticlesGenerator) -> None:
     """Fetch, clean and tag the dossier, then add it to the article generator."""
     settings = generator.settings
-    result = build_dossier(config_of(settings))
+    config = config_of(settings)
+    result = build_dossier(config)
+    hosts = config.settings.allowed_hosts
+    articles = make_articles(result, settings, generator.context, hosts)
     render_report(result.outcomes)
     for problem in result.problems:
         logger.warning("dossier: %s", problem)
-    articles = make_articles(result, settings, generator.context)
     generator.articles = order_content(
         [*generator.articles, *articles], settings["ARTICLE_ORDER_BY"]
     )

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from itertools import chain
 
-from .clean import PageCleaner, RuleSet, clean, load_rules, worker_count
+from .clean import PageCleaner, RuleSet, clean, load_rules, settle, worker_count
 from .derived import (
     DerivedCache,
     cleaned_from_json,
@@ -27,8 +27,10 @@ from .derived import (
 )
 from .discover import CachedReader, Discovery, Sources, belongs, discover, gather
 from .fetch import Fetcher
+from .isolation import each, failed, with_failures
 from .model import Cleaned, DossierInfo, Entry, Fetched, ThemeMatch
 from .settings import Settings
+from .textnorm import Stemmer, stemmer_version
 from .themes import (
     Corrections,
     Taxonomy,
@@ -39,7 +41,6 @@ from .themes import (
     related,
     tag,
 )
-from .themes.textnorm import Stemmer, stemmer_version
 from .track import Tracking, kept_pages, kept_urls, load_history, track
 from .urls import url_key
 
@@ -48,9 +49,9 @@ logger = logging.getLogger(__name__)
 # The code that shapes a cleaned article, a tagged one and « À lire aussi » (dotted
 # names in this package; a sub-package stands for all its modules): a change in any
 # of them invalidates the derived results that depend on it.
-CLEAN_MODULES = ("clean",)
-TAG_MODULES = ("themes",)
-RELATED_MODULES = ("themes.related", "themes.textnorm")
+CLEAN_MODULES = ("clean", "urls", "sane")
+TAG_MODULES = ("themes", "textnorm")
+RELATED_MODULES = ("themes.related", "textnorm")
 
 TRIM_EVERY = 250  # pages cleaned between two returns of freed memory to the system
 
@@ -79,7 +80,7 @@ def release_memory() -> None:
     arenas that the main thread does not reuse: without a trim, freeing them as they are
     cleaned does not lower the peak RSS of a big build at all.
     """
-    try:  # loaded when needed, never at import; the C library is already mapped
+    try:  # looked up when needed, never at import; the C library is already mapped
         trim = ctypes.CDLL(None).malloc_trim
     except (OSError, AttributeError):  # not glibc: musl, macOS, Windows
         return
@@ -100,7 +101,7 @@ class DossierResult:
     outcomes: list[Fetched] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     cooccurrence: list[list[int]] = field(default_factory=list)
-    tracking: Tracking | None = None  # what changed since the last build (tracking.py)
+    tracking: Tracking | None = None  # what changed since the last build (track/)
 
     @property
     def last_fetched(self) -> datetime | None:
@@ -174,12 +175,16 @@ def _build(config: DossierConfig, derived: DerivedCache, code: CodeVersions) -> 
         fetcher.forget_texts()
         entries = _clean_all(pages, early, derived, code.clean)  # each page as it arrives
         entries, outcomes = _belonging(entries, fetcher.outcomes, sources, info.url)
+        entries = settle(entries, settings.allowed_hosts)
         entries = _with_attachments(fetcher, entries)
-    entries = [
-        replace(e, themes=_themes(e, taxonomy, corrections, derived, code.tag)) if e.cleaned else e
-        for e in entries
-    ]
-    entries = _relate(entries, derived, code.related, taxonomy.stemmer)
+
+    def tagged(entry: Entry) -> Entry:
+        themes = _themes(entry, taxonomy, corrections, derived, code.tag) if entry.cleaned else ()
+        return replace(entry, themes=themes)
+
+    entries = each(entries, "tagging", tagged)
+    entries = _relate(entries, derived, problems, code.related, taxonomy.stemmer)
+    outcomes = with_failures(outcomes, entries)
     entries, tracking = track(settings, entries, sources, previous)
     # The plain text served tagging and « À lire aussi »; publishing needs only the HTML,
     # and at thousands of articles the texts weigh tens of megabytes.
@@ -235,7 +240,10 @@ def _cleaned(
     key = digest("clean", code, versions[rule.name], fetched.final_url, fetched.text)
     stored = derived.get(key)
     if stored is not None:
-        return cleaned_from_json(stored)
+        try:
+            return cleaned_from_json(stored)
+        except (KeyError, TypeError, ValueError) as exc:  # damaged: clean again
+            logger.warning("derived cache: cleaned %s unreadable (%s)", fetched.url, exc)
     cleaned = kept if kept is not None else clean(fetched.text, fetched.final_url, early.rules)
     derived.put(key, cleaned_to_json(cleaned))
     return cleaned
@@ -244,26 +252,23 @@ def _cleaned(
 def _clean_all(
     pages: Iterator[tuple[Fetched, bool]], early: PageCleaner, derived: DerivedCache, code: str
 ) -> list[Entry]:
-    """Clean each page once and keep one entry per canonical URL.
+    """Clean each page once (which entries are one article is ``identity``'s call).
 
     Each page's text is released once it is cleaned: the entries keep the fetch
     metadata without the text.
     """
     entries: list[Entry] = []
-    seen: set[str] = set()
     versions: dict[str, str] = {}
     for count, (fetched, lead) in enumerate(pages, 1):
         if count % TRIM_EVERY == 0:
             release_memory()
-        cleaned = _cleaned(fetched, early, derived, code, versions)
-        fetched = replace(fetched, text=None)
-        keys = {url_key(fetched.url), url_key(fetched.final_url)}
-        if cleaned and cleaned.canonical_url:
-            keys.add(url_key(cleaned.canonical_url))
-        if keys & seen:
-            logger.info("%s duplicates an article already collected", fetched.url)
+        try:
+            cleaned = _cleaned(fetched, early, derived, code, versions)
+        except Exception as exc:  # the per-source boundary (see isolation)
+            entry = Entry(fetched.url, replace(fetched, text=None), None, plaquette=lead)
+            entries.append(failed(entry, "cleaning", exc))
             continue
-        seen |= keys
+        fetched = replace(fetched, text=None)
         entries.append(Entry(fetched.url, fetched, cleaned, plaquette=lead))
     return entries
 
@@ -292,16 +297,38 @@ def _themes(
     """Tag an article, or reuse the tags for the same text, taxonomy and code."""
     cleaned: Cleaned = entry.cleaned  # type: ignore[assignment]
     key = digest("tag", code, taxonomy.version, cleaned.title, cleaned.summary, cleaned.text)
-    stored = derived.get(key)
-    if stored is not None:
-        matches = themes_from_json(stored)
-    else:
+    matches = _stored_themes(derived.get(key), entry.source_url)
+    if matches is None:
         matches = tag(taxonomy, cleaned.title, cleaned.summary, cleaned.text)
         derived.put(key, themes_to_json(matches))
     return apply_corrections(entry.source_url, matches, corrections, taxonomy)
 
 
+def _stored_themes(stored: object, url: str) -> tuple[ThemeMatch, ...] | None:
+    """Tags kept by an earlier build, or None when there are none (or they are damaged)."""
+    if stored is None:
+        return None
+    try:
+        return themes_from_json(stored)  # type: ignore[arg-type]
+    except (KeyError, TypeError, ValueError) as exc:
+        logger.warning("derived cache: tags of %s unreadable (%s)", url, exc)
+        return None
+
+
 def _relate(
+    entries: list[Entry], derived: DerivedCache, problems: list[str], code: str, stemmer: Stemmer
+) -> list[Entry]:
+    """« À lire aussi » for every article; the dossier is published without it (and the
+    problem reported) if working it out fails, since no one page can be blamed."""
+    try:
+        return _related(entries, derived, code, stemmer)
+    except Exception as exc:  # a whole-dossier step: reported, never a stopped build
+        logger.debug("« À lire aussi » failed", exc_info=exc)
+        problems.append(f"« À lire aussi » left out: {type(exc).__name__}: {exc}")
+        return entries
+
+
+def _related(
     entries: list[Entry], derived: DerivedCache, code: str, stemmer: Stemmer
 ) -> list[Entry]:
     """« À lire aussi » for every article, reused when no article or theme changed."""

@@ -2,10 +2,12 @@
 
 ``cleaner`` is the entry point; ``extract`` (generic scorer), ``dom``, ``metadata``,
 ``dates``, ``markers``, ``rewrite`` and ``sanitize`` do the work; ``rules`` reads the
-per-host rule files (``rules/*.toml``); ``workers`` cleans pages as they arrive.
+per-host rule files (``rules/*.toml``); ``workers`` cleans pages as they arrive;
+``identity`` settles which cleaned entries are one article (canonical URLs).
 """
 
-from .cleaner import clean, extract_text, is_article, load_rules, summarize
+from .cleaner import clean, extract_text, load_rules, summarize
+from .identity import settle
 from .rules import Rule, RuleSet
 from .workers import PageCleaner, worker_count
 
@@ -15,8 +17,8 @@ __all__ = [
     "RuleSet",
     "clean",
     "extract_text",
-    "is_article",
     "load_rules",
+    "settle",
     "summarize",
     "worker_count",
 ]

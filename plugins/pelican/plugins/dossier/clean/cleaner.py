@@ -15,6 +15,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from ..fetch.acceptance import MIN_ARTICLE_CHARS
 from ..model import Cleaned
 from . import extract, rewrite
 from .dom import HtmlElement, drop_scripts, parse, plain_text, prune, text_of
@@ -26,7 +27,6 @@ from .sanitize import sanitize
 
 SUMMARY_MAX = 300
 MIN_SUMMARY_PARAGRAPH = 60
-MIN_ARTICLE_CHARS = 250
 FALLBACK_CHARS = 500
 
 __all__ = ["clean", "extract_text", "has_article", "load_rules"]
@@ -89,11 +89,6 @@ def has_article(html: str, url: str) -> bool:
     root = parse(html)
     content = _content(root, _body(root), rule, lambda: _body(parse(html)))
     return len(text_of(content)) >= MIN_ARTICLE_CHARS and content.find(".//p") is not None
-
-
-def is_article(cleaned: Cleaned) -> bool:
-    """has_article's test on a page already cleaned: enough prose, in paragraphs."""
-    return len(cleaned.text) >= MIN_ARTICLE_CHARS and "<p" in cleaned.html
 
 
 def _body(root: HtmlElement) -> HtmlElement:

@@ -1,17 +1,24 @@
 """Date parsing for article metadata: ISO 8601 values and French dates written out.
 
-Every result is timezone-aware. A value without a time zone (« 16 août 2018 »,
+Every result is timezone-aware and sane: between ``EARLIEST`` and a day from now, and
+convertible to UTC and to Paris time (a page saying year 1 at +14:00 gets no date, not
+a crash when the date is written). A value without a time zone (« 16 août 2018 »,
 ``2018-08-16``, ``2018-08-16T10:00``) is read as Europe/Paris local time, since the
 dossier's sources are French; a date alone becomes midnight in Paris.
 """
 
 from __future__ import annotations
 
+import logging
 import re
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from ..model import PARIS
 
+logger = logging.getLogger(__name__)
+
+EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)  # before the web: no article of ours is older
+AHEAD = timedelta(days=1)  # a clock or time zone slightly ahead is not a lie
 MONTHS = {
     "janvier": 1,
     "février": 2,
@@ -43,8 +50,21 @@ UPDATED_TEXT = re.compile(
 )
 
 
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo is not None else value.replace(tzinfo=PARIS)
+def sane(value: datetime | None) -> datetime | None:
+    """``value`` made aware (Paris when it says nothing), or None when out of range."""
+    if value is None:
+        return None
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=PARIS)
+    try:
+        utc = aware.astimezone(UTC)
+        aware.astimezone(PARIS)
+    except (OverflowError, ValueError):
+        logger.debug("ignoring date %r: cannot be converted", value)
+        return None
+    if not EARLIEST <= utc <= datetime.now(UTC) + AHEAD:
+        logger.debug("ignoring date %s: out of range", value.isoformat())
+        return None
+    return aware
 
 
 def parse_iso(value: str) -> datetime | None:
@@ -53,14 +73,14 @@ def parse_iso(value: str) -> datetime | None:
     if not text:
         return None
     try:
-        return _aware(datetime.fromisoformat(text))
+        return sane(datetime.fromisoformat(text))
     except ValueError:
         pass
     head = re.match(r"\d{4}-\d\d-\d\d", text)
     if head is None:
         return None
     try:
-        return _aware(datetime.fromisoformat(head.group(0)))
+        return sane(datetime.fromisoformat(head.group(0)))
     except ValueError:
         return None
 
@@ -69,13 +89,15 @@ def _build(
     year: str, month: int, day: str, hour: str | None, minute: str | None
 ) -> datetime | None:
     try:
-        return datetime(
-            int(year),
-            month,
-            1 if day.lower() == "1er" else int(day),
-            int(hour or 0),
-            int(minute or 0),
-            tzinfo=PARIS,
+        return sane(
+            datetime(
+                int(year),
+                month,
+                1 if day.lower() == "1er" else int(day),
+                int(hour or 0),
+                int(minute or 0),
+                tzinfo=PARIS,
+            )
         )
     except ValueError:
         return None

@@ -10,9 +10,11 @@ from __future__ import annotations
 import mimetypes
 import re
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from ..model import Attachment
+from ..sane import parse_count
+from ..urls import absolute
 from .dom import HtmlElement, drop, text_of
 
 # Extensions mimetypes may not know on a minimal system.
@@ -65,8 +67,8 @@ def take_markers(body: HtmlElement, patterns: dict[str, re.Pattern[str]], base: 
 
 
 def _absolute(link: HtmlElement, base: str) -> str | None:
-    href = (link.get("href") or "").strip()
-    return urljoin(base, href) if href else None
+    """The link's address, strictly parsed and http(s) only (urls.absolute), else None."""
+    return absolute(base, link.get("href"))
 
 
 def _take_listing(
@@ -78,10 +80,10 @@ def _take_listing(
         if match:
             url = _absolute(link, base)
             _drop_with_empty_parents(link)
-            return int(match["count"]), url
+            return parse_count(match["count"]), url
     for el, attr, match in _text_matches(body, pattern):
         _cut(el, attr, match)
-        return int(match["count"]), None
+        return parse_count(match["count"]), None
     return None, None
 
 

@@ -12,8 +12,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import urljoin
 
+from ..sane import valid_tree
+from ..urls import absolute
 from .dates import dates_in_text, parse_any, parse_french, parse_iso
 from .dom import HtmlElement, hints, plain_text, text_of
 from .rules import Rule
@@ -74,9 +75,9 @@ def page_meta(root: HtmlElement, base: str, rule: Rule) -> PageMeta:
         updated=updated,
         author=_author(root, meta, ld, rule),
         description=_description(meta, ld),
-        image=urljoin(base, image.strip()) if image else None,
+        image=absolute(base, image),
         lang=_lang(root, meta),
-        canonical=urljoin(base, canonical.strip()) if canonical else None,
+        canonical=absolute(base, canonical),
     )
 
 
@@ -105,7 +106,9 @@ def _json_ld(root: HtmlElement) -> dict:
         if (script.get("type") or "").strip().lower() != "application/ld+json" or not script.text:
             continue
         try:
-            data = json.loads(CDATA.sub("", script.text))
+            data = valid_tree(
+                json.loads(CDATA.sub("", script.text))
+            )  # \ud800 escapes come out here
         except ValueError:
             logger.debug("skipping unreadable JSON-LD block")
             continue

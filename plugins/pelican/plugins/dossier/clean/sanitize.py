@@ -10,9 +10,9 @@ carry script when opened on its own.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 import nh3
+
+from ..urls import public_url
 
 ALLOWED_TAGS = frozenset(
     [
@@ -80,39 +80,36 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "ol": {"start", "reversed"},
     "time": {"datetime"},
 }
-URL_SCHEMES = frozenset(("http", "https", "mailto"))
+URL_SCHEMES = frozenset(
+    ("http", "https", "mailto")
+)  # what ammonia lets through; public_url decides
 URL_ATTRIBUTES = frozenset(("href", "src"))
 # Removed with their content, not just unwrapped: their text is never article text.
 DROP_WITH_CONTENT = frozenset(("script", "style", "template", "noscript", "iframe", "textarea"))
 
 
 def safe_url(url: str) -> bool:
-    """True for absolute http(s) and mailto URLs, the only ones we publish."""
-    try:
-        scheme = urlsplit(url.strip()).scheme.lower()
-    except ValueError:
-        return False
-    return scheme in URL_SCHEMES
+    """True for the URLs we publish in an article body: http(s) and mailto."""
+    return public_url(url, mailto=True) is not None
 
 
 def _safe_srcset(value: str) -> str | None:
-    """Keep a srcset only when every candidate URL is http(s)."""
-    candidates = [part.strip() for part in value.split(",") if part.strip()]
-    if not candidates:
-        return None
-    for candidate in candidates:
-        url = candidate.split()[0]
-        if not safe_url(url) or url.lower().startswith("mailto:"):
+    """Keep a srcset only when every candidate URL is http(s); each one rebuilt."""
+    kept = []
+    for words in (part.split() for part in value.split(",") if part.strip()):
+        url = public_url(words[0])
+        if url is None:
             return None
-    return ", ".join(candidates)
+        kept.append(" ".join([url, *words[1:]]))
+    return ", ".join(kept) or None
 
 
 def _filter(tag: str, attribute: str, value: str) -> str | None:
-    """nh3 attribute hook: vet srcset and absolute URLs; ammonia checks the rest."""
+    """nh3 attribute hook: every URL through the one allowlist (urls.public_url)."""
     if attribute == "srcset":
         return _safe_srcset(value)
-    if attribute in URL_ATTRIBUTES and not safe_url(value):
-        return None
+    if attribute in URL_ATTRIBUTES:
+        return public_url(value, mailto=attribute == "href")
     return value
 
 

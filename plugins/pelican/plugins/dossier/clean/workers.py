@@ -17,8 +17,9 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from ..derived import digest
+from ..fetch.acceptance import article_problem
 from ..model import Cleaned
-from .cleaner import clean, is_article, load_rules
+from .cleaner import clean, load_rules
 from .rules import RuleSet
 
 logger = logging.getLogger(__name__)
@@ -67,13 +68,32 @@ class PageCleaner:
                 initargs=(str(self.rules_path) if self.rules_path else None,),
             )
 
-    def __call__(self, text: str, url: str) -> bool:
-        if self._pool is None:
-            cleaned = clean(text, url, self.rules)
-        else:
-            cleaned = self._pool.submit(_clean_in_worker, text, url).result()
+    def __call__(self, text: str, url: str, previous: str | None = None) -> str | None:
+        """Why the page ``text`` is not an acceptable copy of its article (compared with
+        the ``previous`` good copy, if any), or None."""
+        try:
+            cleaned = self._clean(text, url)
+        except Exception as exc:  # one page's bug must not stop the build: it is refused
+            logger.warning("%s: cannot be cleaned: %s: %s", url, type(exc).__name__, exc)
+            logger.debug("cleaning %s failed", url, exc_info=True)
+            return f"cannot be cleaned ({type(exc).__name__}: {exc})"
         self._done[(url, digest(text))] = cleaned
-        return is_article(cleaned)
+        return article_problem(cleaned, self._previous(previous, url))
+
+    def _clean(self, text: str, url: str) -> Cleaned:
+        if self._pool is None:
+            return clean(text, url, self.rules)
+        return self._pool.submit(_clean_in_worker, text, url).result()
+
+    def _previous(self, text: str | None, url: str) -> Cleaned | None:
+        """The previous good copy, cleaned for comparison (None if it cannot be)."""
+        if text is None:
+            return None
+        try:
+            return self._clean(text, url)
+        except Exception:  # then there is nothing to compare with
+            logger.debug("cleaning the previous copy of %s failed", url, exc_info=True)
+            return None
 
     def take(self, text: str, url: str) -> Cleaned | None:
         """The page as the check cleaned it, if it was checked (and forget it)."""

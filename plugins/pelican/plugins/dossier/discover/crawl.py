@@ -38,7 +38,7 @@ class PageReader(Protocol):
 class PageSource(Protocol):
     """What discovery needs from the fetch stage."""
 
-    def fetch_page(self, url: str) -> Fetched: ...
+    def fetch_page(self, url: str, *, check: bool = False) -> Fetched: ...
 
     def allowed(self, url: str) -> bool: ...
 
@@ -114,7 +114,8 @@ def unique(urls: Iterable[str]) -> list[str]:
 
 def discover(fetcher: PageSource, settings: Settings, reader: PageReader) -> Discovery:
     """Walk from the start page to every article link of the dossier listing."""
-    start = fetcher.fetch_page(settings.start_url)
+    # The start page is an article too (the dossier's lead): it gets the article check.
+    start = fetcher.fetch_page(settings.start_url, check=True)
     if not start.ok:
         info = DossierInfo(title=None, url=None, listing_url=None, announced=None)
         return Discovery(info, start, problems=[f"start page unavailable: {start.reason}"])

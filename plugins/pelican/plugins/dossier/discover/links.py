@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from bs4 import BeautifulSoup, Tag
 
 from ..model import DossierInfo
+from ..sane import parse_count
 from ..settings import Settings
 from ..urls import absolute, strip_tracking, url_key
 
@@ -69,7 +70,7 @@ def find_dossier(html: str, url: str, settings: Settings) -> DossierInfo:
     announced = None
     if isinstance(listing, Tag):
         match = listing_re.search(listing.get_text(" "))
-        announced = int(match.group(1)) if match and match.groups() else None
+        announced = parse_count(match.group(1)) if match and match.groups() else None
     return DossierInfo(
         title=_text(dossier) or None,
         url=absolute(url, dossier.get("href")) if dossier else None,

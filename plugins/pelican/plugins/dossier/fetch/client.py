@@ -21,7 +21,7 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from ..settings import Settings
-from ..urls import host_of
+from ..urls import WebURL
 from .encoding import media_type
 from .netsafety import UnsafeURL, check_url, system_resolver
 from .transport import (
@@ -121,14 +121,16 @@ class Http:
         current = url
         permanent = True
         while True:
-            self._check(current)
-            with self.gates.slot(host_of(current)):
+            # One parse per hop: the host checked is the host of the string we send.
+            checked = self._check(current)
+            current = checked.text
+            with self.gates.slot(checked.host):
                 response = self._send(method, current, headers)
                 with response:
                     target = self._redirect_target(response, current)
                     if target is None:
                         reply = self._finish(url, current, response, method, want_body, cap)
-                        return replace(reply, moved=permanent and current != url)
+                        return replace(reply, moved=permanent and len(visited) > 1)
                     permanent = permanent and response.status_code in PERMANENT_REDIRECTS
             if target in visited:
                 raise FetchError(f"redirect loop at {target}")
@@ -137,9 +139,9 @@ class Http:
             visited.append(target)
             current = target
 
-    def _check(self, url: str) -> None:
+    def _check(self, url: str) -> WebURL:
         try:
-            check_url(url, self.settings.allowed_hosts, self._resolve)
+            return check_url(url, self.settings.allowed_hosts, self._resolve)
         except UnsafeURL as exc:
             raise FetchError(f"refused: {exc}") from exc
 
@@ -185,8 +187,18 @@ class Http:
         body = None
         wanted = want_body(media_type(response.headers.get("Content-Type")))
         if method == "GET" and status != 304 and wanted:
+            self._check_coding(response)
             body = _read_body(response, cap or self.settings.max_bytes)
         return Reply(url, final_url, status, dict(response.headers), body)
+
+    def _check_coding(self, response: requests.Response) -> None:
+        """Refuse a body in a Content-Encoding we did not ask for: urllib3 would hand us
+        its bytes undecoded (zstd, say), to be stored as if they were the page."""
+        asked = {c.strip() for c in self.session.headers["Accept-Encoding"].lower().split(",")}
+        sent = response.headers.get("Content-Encoding", "").lower()
+        unknown = [c.strip() for c in sent.split(",") if c.strip() not in asked | {"identity", ""}]
+        if unknown:
+            raise FetchError(f"unsupported Content-Encoding {', '.join(unknown)!r}")
 
     def close(self) -> None:
         """Close the session's connections."""
@@ -223,6 +235,9 @@ def _read_body(response: requests.Response, cap: int) -> bytes:
             if received > cap:
                 raise FetchError(f"body too large (more than {cap} bytes)")
             chunks.append(chunk)
+    except requests.exceptions.ContentDecodingError as exc:
+        coding = response.headers.get("Content-Encoding")
+        raise FetchError(f"body does not decode as its Content-Encoding {coding!r}") from exc
     except requests.RequestException as exc:
         error = _network_error(exc)
         if "timed out" in error.reason:

@@ -19,6 +19,8 @@ import re
 
 from charset_normalizer import from_bytes
 
+from ..sane import valid_text
+
 logger = logging.getLogger(__name__)
 
 # Labels browsers decode as windows-1252 (WHATWG Encoding Standard).
@@ -88,7 +90,12 @@ def detected_charset(body: bytes) -> str | None:
 
 
 def decode_html(body: bytes, content_type: str | None = None) -> str:
-    """Decode an HTML body following the order of evidence described above."""
+    """Decode an HTML body following the order of evidence described above; characters
+    no UTF-8 file or XML feed can hold come out as U+FFFD."""
+    return valid_text(_decode(body, content_type))
+
+
+def _decode(body: bytes, content_type: str | None) -> str:
     utf8 = _is_utf8(body)
     # a few bad bytes in UTF-8 text: don't garble every accent with another charset
     mostly = not utf8 and not body.isascii() and _mostly_utf8(body)

@@ -9,7 +9,7 @@ layout).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from functools import cached_property
@@ -21,16 +21,14 @@ from ..settings import Settings
 from ..urls import host_of
 from .httpcache import CacheStore
 from .netsafety import is_allowed
-from .outcomes import PagePolicy
+from .outcomes import PagePolicy, Validate
 from .report import progress_bar, render_report
 from .transport import Clock, FetchError
 
 if TYPE_CHECKING:
     from .client import Http
 
-__all__ = ["Attachment", "FetchError", "Fetched", "Fetcher", "render_report"]
-
-Validate = Callable[[str, str], bool]
+__all__ = ["Attachment", "FetchError", "Fetched", "Fetcher", "Validate", "render_report"]
 
 
 class Fetcher:

@@ -1,8 +1,10 @@
 """Which URLs the fetcher may request: scheme, host allowlist and address ranges.
 
 Pure checks, no HTTP. Every request and every redirect hop goes through
-``check_url``; a refusal is an ``UnsafeURL`` whose message is the reason reported
-for the source.
+``check_url``, which reads the address with the one strict parse of urls.py and
+returns it: the client connects to that parse's rebuilt text, never to the string it
+was given. A refusal is an ``UnsafeURL`` whose message is the reason reported for
+the source.
 """
 
 from __future__ import annotations
@@ -11,13 +13,10 @@ import ipaddress
 import logging
 import socket
 from collections.abc import Callable, Iterable
-from urllib.parse import urlsplit
 
-from ..urls import host_of
+from ..urls import BadURL, WebURL, parse_web_url, web_url
 
 logger = logging.getLogger(__name__)
-
-SCHEMES = ("http", "https")
 
 Resolver = Callable[[str], Iterable[str]]
 
@@ -27,22 +26,27 @@ class UnsafeURL(ValueError):
 
 
 def is_allowed(url: str, allowed_hosts: Iterable[str]) -> bool:
-    """True for an http(s) URL whose host is in the allowlist."""
+    """True for an http(s) URL that parses strictly and whose host is in the allowlist."""
+    parsed = web_url(url)
+    return parsed is not None and parsed.host in set(allowed_hosts)
+
+
+def allowed_origin(url: str | None, allowed_hosts: Iterable[str]) -> str:
+    """``scheme://host[:port]`` of ``url`` rebuilt from its parse, or '' unless the host is
+    allowed: the only form in which a source's address may enter a security policy."""
+    parsed = web_url(url)
+    return parsed.origin if parsed is not None and parsed.host in set(allowed_hosts) else ""
+
+
+def check_allowed(url: str, allowed_hosts: Iterable[str]) -> WebURL:
+    """The one parse of ``url``; UnsafeURL unless it is strict http(s) on an allowed host."""
     try:
-        scheme = urlsplit(url).scheme.lower()
-    except ValueError:
-        return False
-    return scheme in SCHEMES and host_of(url) in set(allowed_hosts)
-
-
-def check_allowed(url: str, allowed_hosts: Iterable[str]) -> None:
-    """Raise UnsafeURL unless the scheme is http(s) and the host is allowed."""
-    scheme = urlsplit(url).scheme.lower()
-    if scheme not in SCHEMES:
-        raise UnsafeURL(f"scheme {scheme or '(none)'!r} not allowed: {url}")
-    host = host_of(url)
-    if host not in set(allowed_hosts):
-        raise UnsafeURL(f"host {host or '(none)'!r} is not in DOSSIER_ALLOWED_HOSTS")
+        parsed = parse_web_url(url)
+    except BadURL as exc:
+        raise UnsafeURL(str(exc)) from exc
+    if parsed.host not in set(allowed_hosts):
+        raise UnsafeURL(f"host {parsed.host!r} is not in DOSSIER_ALLOWED_HOSTS")
+    return parsed
 
 
 def system_resolver(host: str) -> list[str]:
@@ -91,8 +95,10 @@ def _addresses(host: str, resolve: Resolver) -> list[str]:
         return list(resolve(host))
 
 
-def check_url(url: str, allowed_hosts: Iterable[str], resolve: Resolver) -> None:
-    """Every check for one request: scheme, host allowlist, then addresses."""
+def check_url(url: str, allowed_hosts: Iterable[str], resolve: Resolver) -> WebURL:
+    """Every check for one request (parse, scheme, host allowlist, then addresses); the
+    parse it returns is what the client must connect to (``WebURL.text``)."""
     allowed = tuple(allowed_hosts)
-    check_allowed(url, allowed)
-    check_address(host_of(url), allowed, resolve)
+    parsed = check_allowed(url, allowed)
+    check_address(parsed.host, allowed, resolve)
+    return parsed

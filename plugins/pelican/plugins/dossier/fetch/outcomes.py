@@ -2,10 +2,12 @@
 
 The rules, in one place: offline builds read the cache only; robots.txt is
 obeyed; a conditional request answered 304 reuses the cached body; a new body
-replaces the cached copy only when it is complete, HTML, not empty and (when
-asked) passes ``validate``. Any failure with a good copy in hand gives ``stale``
-with that copy and the reason; without one, ``failed``. A 404/410 is ``gone``
-either way. The HTTP itself is ``client.Http`` (this module never imports requests).
+replaces the cached copy only when it is complete, HTML, not empty, decodable and
+(when asked) passes validate, which compares it with the previous good copy
+(what "looks like an article" means is decided in acceptance). Any failure with
+a good copy in hand gives stale with that copy and the reason; without one,
+failed. A 404/410 is gone either way. The HTTP itself is client.Http
+(this module never imports requests).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import TYPE_CHECKING
 from ..model import Attachment, Fetched, Status
 from ..settings import Settings
 from ..urls import host_of
+from .acceptance import text_problem
 from .encoding import decode_html, media_type
 from .httpcache import CachedCopy, CacheStore, now
 from .netsafety import UnsafeURL, check_allowed, is_allowed
@@ -34,6 +37,9 @@ ROBOTS_CAP = 512 * 1024  # RFC 9309 asks parsers to read at least 500 KiB
 OFFLINE_MISSING = "offline, not in cache"
 HEAD_REFUSED = frozenset({405, 501})
 
+# validate(text, url, previous text or None): why the new body is not acceptable, or None.
+Validate = Callable[[str, str, str | None], str | None]
+
 
 class PagePolicy:
     """Turns URLs into Fetched outcomes using the HTTP client and the cache."""
@@ -43,7 +49,7 @@ class PagePolicy:
         settings: Settings,
         client: Callable[[], Http],
         store: CacheStore,
-        validate: Callable[[str, str], bool] | None,
+        validate: Validate | None,
     ) -> None:
         self.settings = settings
         self.client = client  # made on first use: offline builds never need one
@@ -114,12 +120,21 @@ class PagePolicy:
         if not body.strip():
             return _fallback(url, good, FetchError("empty body", http_status=reply.status))
         text = decode_html(body, content_type)
-        if check and self.validate is not None and not self.validate(text, reply.final_url):
-            problem = FetchError("suspicious: no extractable article", http_status=reply.status)
-            return _fallback(url, good, problem)
+        problem = text_problem(text) or self._check(text, reply.final_url, good, check)
+        if problem:
+            logger.info("%s: not accepted: %s", url, problem)
+            failure = FetchError(f"suspicious: {problem}", http_status=reply.status)
+            return _fallback(url, good, failure)
         entry = _new_entry(url, reply, body)
         self.store.put(entry)
         return _from_entry(url, entry, "fetched", http_status=reply.status, text=text)
+
+    def _check(self, text: str, url: str, good: CachedCopy | None, check: bool) -> str | None:
+        """validate's verdict on a new article body, given the good copy we hold."""
+        if not check or self.validate is None:
+            return None
+        previous = decode_html(good.body, good.content_type) if good and good.body else None
+        return self.validate(text, url, previous)
 
     def probe(self, url: str, title: str) -> Attachment:
         """Media type and size of a document, from HEAD (or GET headers) or the cache."""

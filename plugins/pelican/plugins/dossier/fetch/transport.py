@@ -155,5 +155,5 @@ class Gates:
 
 def content_length(headers: Mapping[str, str]) -> int | None:
     """The Content-Length header as a number of bytes, None when absent or malformed."""
-    value = headers.get("Content-Length", "")
-    return int(value) if value.strip().isdigit() else None
+    value = headers.get("Content-Length", "").strip()
+    return int(value) if value.isdigit() and len(value) <= 18 else None  # 5,000 digits: none

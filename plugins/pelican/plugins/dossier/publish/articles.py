@@ -9,8 +9,9 @@ Templates read what is set here: on each article ``source_url``, ``source_host``
 from __future__ import annotations
 
 import json
+import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from itertools import pairwise
 from pathlib import Path
@@ -20,14 +21,20 @@ from pelican.contents import Article
 from pelican.urlwrappers import Category, Tag
 from pelican.utils import slugify
 
+from ..derived import digest
+from ..fetch.netsafety import allowed_origin
 from ..files import write_atomic
-from ..model import EPOCH, Entry
+from ..isolation import each, with_failures
+from ..model import EPOCH, Attachment, Entry
 from ..themes import Theme
-from ..urls import host_of
+from ..urls import host_of, public_url, url_key
 from .changes import NEWS_LIMIT, NewsItem, json_fields, json_history, mark_articles, news
 
 if TYPE_CHECKING:  # the pipeline runs the stages; publishing only reads its result
     from ..pipeline import DossierResult
+
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -61,19 +68,39 @@ class HubContext:
     news: tuple[NewsItem, ...] = ()  # « Quoi de neuf »: recent events, newest first
 
 
-def _slug_for(entry: Entry, taken: set[str], settings: dict[str, Any]) -> str:
-    url = (entry.cleaned.canonical_url if entry.cleaned else None) or entry.fetched.final_url
+def _base_slug(entry: Entry, settings: dict[str, Any]) -> str:
+    url = canonical_url(entry) or entry.fetched.final_url
     last = url.rstrip("/").rsplit("/", 1)[-1].split("?", 1)[0] or "article"
-    base = slugify(last, regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", []))[:80] or "article"
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    taken.add(slug)
-    return slug
+    return slugify(last, regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", []))[:80] or "article"
 
 
-def make_article(entry: Entry, slug: str, settings: dict[str, Any], context: dict) -> Article:
-    """One Pelican article for one cleaned entry."""
+def slugs(entries: list[Entry], settings: dict[str, Any]) -> dict[str, str]:
+    """Source URL → slug, unique, and stable whatever order the listing gives: of the
+    articles whose URLs end alike, the first by URL keeps the plain slug and the others
+    get a suffix drawn from their own URL."""
+    groups: dict[str, list[str]] = {}
+    for entry in entries:
+        if entry.cleaned:
+            groups.setdefault(_base_slug(entry, settings), []).append(entry.source_url)
+    result: dict[str, str] = {}
+    for base, sources in sorted(groups.items()):
+        sources.sort(key=lambda s: (url_key(s), s))
+        result[sources[0]] = base
+        for source in sources[1:]:
+            result[source] = f"{base}-{digest(url_key(source), source)[:8]}"
+    if len(set(result.values())) != len(result):  # a suffixed slug met a plain one
+        raise ValueError(f"two articles share a slug: {sorted(result.values())}")
+    return result
+
+
+def make_article(
+    entry: Entry,
+    slug: str,
+    settings: dict[str, Any],
+    context: dict,
+    hosts: tuple[str, ...],
+) -> Article:
+    """One Pelican article for one cleaned entry (``hosts``: DOSSIER_ALLOWED_HOSTS)."""
     cleaned = entry.cleaned
     assert cleaned is not None  # only cleaned entries are published
     date = cleaned.published or entry.fetched.fetched_at or EPOCH
@@ -88,7 +115,8 @@ def make_article(entry: Entry, slug: str, settings: dict[str, Any], context: dic
         "status": "published",
         "source_url": entry.source_url,
         "source_host": host_of(entry.fetched.final_url),
-        "canonical_url": cleaned.canonical_url or entry.fetched.final_url,
+        "image_origin": allowed_origin(entry.fetched.final_url, hosts),
+        "canonical_url": canonical_url(entry),
         "fetch_status": entry.fetched.status,
         "fetch_reason": entry.fetched.reason,
         "stale": entry.fetched.status == "stale",
@@ -96,9 +124,9 @@ def make_article(entry: Entry, slug: str, settings: dict[str, Any], context: dic
         "published": cleaned.published,
         "updated": cleaned.updated,
         "plaquette": entry.plaquette,
-        "attachments": list(cleaned.attachments),
+        "attachments": public_attachments(cleaned.attachments),
         "theme_matches": list(entry.themes),
-        "lead_image": cleaned.lead_image,
+        "lead_image": public_url(cleaned.lead_image),
         "source_author": cleaned.author,
     }
     if cleaned.updated and cleaned.updated > date:
@@ -112,14 +140,41 @@ def make_article(entry: Entry, slug: str, settings: dict[str, Any], context: dic
     )
 
 
-def make_articles(result: DossierResult, settings: dict[str, Any], context: dict) -> list[Article]:
-    """Pelican articles for every published entry, with cross-links set."""
-    taken: set[str] = set()
-    articles = {
-        e.source_url: make_article(e, _slug_for(e, taken, settings), settings, context)
-        for e in result.entries
-        if e.cleaned
-    }
+def canonical_url(entry: Entry) -> str | None:
+    """The original's address as published: the page's canonical link, else the address
+    it was read from; only through the scheme allowlist (urls.public_url)."""
+    claimed = entry.cleaned.canonical_url if entry.cleaned else None
+    return public_url(claimed) or public_url(entry.fetched.final_url)
+
+
+def public_attachments(attachments: tuple[Attachment, ...]) -> list[Attachment]:
+    """The attachments whose address may be published (http(s) only), rebuilt."""
+    kept = []
+    for item in attachments:
+        url = public_url(item.url)
+        if url is None:
+            logger.warning("attachment not published, address refused: %.200r", item.url)
+        else:
+            kept.append(replace(item, url=url))
+    return kept
+
+
+def make_articles(
+    result: DossierResult, settings: dict[str, Any], context: dict, hosts: tuple[str, ...]
+) -> list[Article]:
+    """Pelican articles for every published entry, with cross-links set; an entry that
+    cannot be made into one is marked failed in ``result`` (see ``isolation``)."""
+    names = slugs(result.entries, settings)
+
+    def made(entry: Entry) -> Entry:
+        if entry.cleaned:
+            name = names[entry.source_url]
+            articles[entry.source_url] = make_article(entry, name, settings, context, hosts)
+        return entry
+
+    articles: dict[str, Article] = {}
+    result.entries = each(result.entries, "publishing", made)
+    result.outcomes = with_failures(result.outcomes, result.entries)
     mark_articles(result.tracking, list(articles.values()))
     entries = {e.source_url: e for e in result.entries}
     for source, article in articles.items():
@@ -139,7 +194,7 @@ def hub_context(result: DossierResult, articles: list[Article]) -> HubContext:
     kept = tuple(a for a in articles if getattr(a, "presence", "current") != "current")
     return HubContext(
         title=result.info.title,
-        url=result.info.url,
+        url=public_url(result.info.url),
         announced=result.info.announced,
         found=len(articles) - len(kept),
         failed=sum(1 for e in result.entries if not e.cleaned),
@@ -187,7 +242,7 @@ def dossier_json(result: DossierResult, articles: list[Article]) -> dict[str, An
     return {
         "dossier": {
             "title": result.info.title,
-            "url": result.info.url,
+            "url": public_url(result.info.url),
             "announced": result.info.announced,
             "found": hub.found,
             "kept": len(hub.kept),
@@ -207,8 +262,8 @@ def _entry_json(entry: Entry, article: Article | None) -> dict[str, Any]:
     cleaned = entry.cleaned
     published = cleaned.published if cleaned else None
     return {
-        "source_url": entry.source_url,
-        "canonical_url": (cleaned.canonical_url if cleaned else None) or entry.fetched.final_url,
+        "source_url": public_url(entry.source_url),
+        "canonical_url": canonical_url(entry),
         "title": cleaned.title if cleaned else None,
         "date": published.date().isoformat() if published else None,
         "themes": [m.slug for m in entry.themes],

@@ -27,15 +27,17 @@ from zoneinfo import ZoneInfo
 
 import nh3
 
+from ..clean.sanitize import URL_SCHEMES
 from ..files import write_atomic
 from ..model import EPOCH
 from ..settings import Settings
-from ..urls import url_key
+from ..urls import public_url, url_key
 from .feedxml import (
     Enclosure,
     FeedEntry,
     FeedInfo,
     atom_feed,
+    feed_text,
     opml,
     rfc3339,
     rss_feed,
@@ -73,12 +75,16 @@ def feed_id(start_url: str, name: str) -> str:
 
 
 def feed_html(content: str, base: str) -> str:
-    """The sanitised article HTML for a feed: sanitised again, every link absolute."""
+    """The sanitised article HTML for a feed: sanitised again, every link absolute and
+    through the scheme allowlist (urls.public_url; mailto only in links)."""
 
-    def absolutise(_element: str, attribute: str, value: str) -> str:
-        return urljoin(base, value) if attribute in ("href", "src") else value
+    def absolutise(_element: str, attribute: str, value: str) -> str | None:
+        if attribute not in ("href", "src"):
+            return value
+        return public_url(urljoin(base, value.strip()), mailto=attribute == "href")
 
-    return xml_text(nh3.clean(xml_text(content), attribute_filter=absolutise)).strip()
+    cleaned = nh3.clean(xml_text(content), attribute_filter=absolutise, url_schemes=URL_SCHEMES)
+    return xml_text(cleaned).strip()
 
 
 def content_hash(title: str, content: str) -> str:
@@ -96,9 +102,12 @@ def _aware(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
 def _enclosures(attachments: Iterable[Any]) -> tuple[Enclosure, ...]:
     found = []
     for item in attachments:
+        url = public_url(item.url)
+        if url is None:
+            continue
         media_type = xml_text(item.media_type) or mimetypes.guess_type(urlsplit(item.url).path)[0]
         size = item.size if item.size and item.size > 0 else None
-        found.append(Enclosure(uri(item.url), media_type or "application/octet-stream", size))
+        found.append(Enclosure(uri(url), media_type or "application/octet-stream", size))
     return tuple(sorted(found, key=lambda e: e.media_type != "application/pdf"))
 
 
@@ -107,21 +116,23 @@ def make_entry(
 ) -> FeedEntry:
     """A feed entry for one published article; ``updated`` is still the source's."""
     link = f"{base}/{article.url}"
-    canonical = getattr(article, "canonical_url", None) or getattr(article, "source_url", None)
+    canonical = public_url(getattr(article, "canonical_url", None)) or public_url(
+        getattr(article, "source_url", None)
+    )
     published = _aware(getattr(article, "published", None) or article.date, zone) or EPOCH
     source_updated = _aware(getattr(article, "updated", None), zone) or published
-    author = xml_text(getattr(article, "source_author", None)).strip()
+    author = feed_text(getattr(article, "source_author", None)).strip()
     return FeedEntry(
         id=entry_id(canonical or link),
-        title=xml_text(article.title).strip(),
+        title=feed_text(article.title).strip(),
         link=uri(link),
         source=uri(canonical or link),
         published=published,
         updated=max(published, source_updated),
-        summary=xml_text(getattr(article, "metadata", {}).get("summary")).strip(),
+        summary=feed_text(getattr(article, "metadata", {}).get("summary")).strip(),
         content=feed_html(article.content, canonical or link) if full else "",
         author=author or None,
-        categories=tuple((t.name, xml_text(labels.get(t.name, t.name))) for t in article.tags),
+        categories=tuple((t.name, feed_text(labels.get(t.name, t.name))) for t in article.tags),
         enclosures=_enclosures(getattr(article, "attachments", None) or ()),
     )
 
@@ -198,12 +209,12 @@ def _feed(ident: str, title: str, subtitle: str, urls: tuple[str, ...], **kw: An
     entries = newest_first[: kw["limit"]]  # FEED_MAX_ITEMS; None keeps them all
     return FeedInfo(
         id=ident,
-        title=xml_text(title).strip(),
-        subtitle=xml_text(subtitle).strip(),
+        title=feed_text(title).strip(),
+        subtitle=feed_text(subtitle).strip(),
         page=uri(urls[0]),
         atom=uri(urls[1]),
         rss=uri(urls[2]),
-        author=xml_text(kw["author"]),
+        author=feed_text(kw["author"]),
         updated=max((e.updated for e in entries), default=kw["fallback"]),
         entries=tuple(entries),
     )

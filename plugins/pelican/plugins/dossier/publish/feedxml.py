@@ -29,6 +29,9 @@ LANG = "fr"
 # U+FFFE/U+FFFF) plus DEL and the C1 controls, which are legal but never text.
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _URI_SAFE = ":/?#[]@!$&'()*+,;=%~"
+# A '<' that an HTML parser would read as the start of a tag, comment or declaration.
+_TAG = re.compile(r"<([A-Za-z/!?][^<>]*)>")
+_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,13 @@ class FeedInfo:
 def xml_text(text: str | None) -> str:
     """Text without the characters that would make an XML document invalid."""
     return _ILLEGAL.sub("", text or "")
+
+
+def feed_text(text: str | None) -> str:
+    """A plain-text field (title, summary, author, label): XML-safe, and with no tag in it
+    for the readers that render RSS titles as HTML: ``<b>`` is written ``‹b›``."""
+    text = _TAG.sub("‹\\1›", xml_text(text))
+    return _TAG_START.sub("‹", text)
 
 
 def uri(url: str) -> str:

@@ -12,8 +12,11 @@ from urllib.parse import urlsplit
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 from jinja2 import pass_context
+from markupsafe import Markup
 
+from ..clean.sanitize import sanitize
 from ..model import PARIS
+from ..urls import web_url
 from .feeds import feed_paths, site_base
 from .picture import theme_map
 
@@ -115,9 +118,16 @@ def source_name(host: str | None) -> str:
 
 
 def origin(url: str | None) -> str:
-    """Scheme and host of a URL (« https://www.cerema.fr »), for the security policy."""
-    parts = urlsplit(url or "")
-    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+    """``scheme://host[:port]`` rebuilt from the strict parse (« https://www.cerema.fr »),
+    for the security policy; '' for anything that is not a plain http(s) address."""
+    parsed = web_url(url)
+    return parsed.origin if parsed else ""
+
+
+def article_html(content: str | None) -> Markup:
+    """The one way fetched HTML enters a page unescaped: through the sanitiser again,
+    whatever path (derived cache, older build) it came by."""
+    return Markup(sanitize(content or ""))
 
 
 @pass_context
@@ -141,6 +151,7 @@ FILTERS: dict[str, Any] = {
     "pdf_of": pdf_of,
     "source_name": source_name,
     "origin": origin,
+    "article_html": article_html,
     "theme_map": theme_map,
     "feed_url": feed_url,
 }

@@ -11,8 +11,9 @@ table that screen readers (and anyone) can open instead.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from html import escape
 from typing import Any
+
+from markupsafe import Markup
 
 PITCH = 24  # cell spacing in SVG units
 CELL = 22  # cell size; the 2-unit gap shows the grid
@@ -49,7 +50,7 @@ class MapRow:
 class ThemeMap:
     """The picture (SVG markup) and the same figures as rows for a table."""
 
-    svg: str
+    svg: Markup  # our own drawing; every value in it escaped by Markup.format
     title: str
     description: str
     rows: tuple[MapRow, ...]
@@ -100,65 +101,71 @@ def _describe(themes: list[Any], matrix: tuple[tuple[int, ...], ...]) -> str:
     return text
 
 
-def _svg(themes: list[Any], matrix: tuple[tuple[int, ...], ...], title: str, desc: str) -> str:
+def _svg(themes: list[Any], matrix: tuple[tuple[int, ...], ...], title: str, desc: str) -> Markup:
+    """The SVG, written with Markup templates: every interpolated value is escaped."""
     n = len(themes)
     width = n * PITCH
-    box = width + MARGIN
     block = LABEL + PITCH + GAP
     height = HEADER + n * block + LEGEND
     top = max((matrix[i][j] for i in range(n) for j in range(n) if i != j), default=0)
     parts = [
-        f'<svg class="carte" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {box} {height}"'
-        f' role="img" aria-labelledby="{TITLE_ID} {DESC_ID}">',
-        f'<title id="{TITLE_ID}">{escape(title)}</title>',
-        f'<desc id="{DESC_ID}">{escape(desc)}</desc>',
-        '<g class="cols" text-anchor="middle">',
-        *(f'<text x="{j * PITCH + PITCH // 2}" y="14">{j + 1}</text>' for j in range(n)),
-        "</g>",
+        Markup(
+            '<svg class="carte" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}"'
+            ' role="img" aria-labelledby="{} {}">'
+        ).format(width + MARGIN, height, TITLE_ID, DESC_ID),
+        Markup('<title id="{}">{}</title>').format(TITLE_ID, title),
+        Markup('<desc id="{}">{}</desc>').format(DESC_ID, desc),
+        Markup('<g class="cols" text-anchor="middle">'),
+        *(
+            Markup('<text x="{}" y="14">{}</text>').format(j * PITCH + PITCH // 2, j + 1)
+            for j in range(n)
+        ),
+        Markup("</g>"),
     ]
     for i, theme in enumerate(themes):
-        y = HEADER + i * block
-        parts.append(f'<g transform="translate(0 {y})">')
-        parts.append(f'<text class="lbl" y="13">{i + 1}. {escape(theme.label)}</text>')
-        parts.append(f'<rect class="bg" y="{LABEL}" width="{width}" height="{CELL}"/>')
+        parts.append(Markup('<g transform="translate(0 {})">').format(HEADER + i * block))
+        parts.append(Markup('<text class="lbl" y="13">{}. {}</text>').format(i + 1, theme.label))
+        parts.append(
+            Markup('<rect class="bg" y="{}" width="{}" height="{}"/>').format(LABEL, width, CELL)
+        )
         parts.extend(_cells(i, matrix[i], top))
-        parts.append("</g>")
+        parts.append(Markup("</g>"))
     parts.extend(_legend(height - LEGEND + 8, top))
-    parts.append("</svg>")
-    return "".join(parts)
+    parts.append(Markup("</svg>"))
+    return Markup("").join(parts)
 
 
-def _cells(i: int, row: tuple[int, ...], top: int) -> list[str]:
+def _cells(i: int, row: tuple[int, ...], top: int) -> list[Markup]:
     """The row's non-empty cells: a square and its count."""
     out = []
+    square = Markup('<rect{} x="{}" y="{}" width="{}" height="{}"{}/>')
+    number = Markup('<text class="{}" x="{}" y="{}">{}</text>')
     for j, value in enumerate(row):
         if not value:
             continue
         x = j * PITCH + 1
         cx, cy = x + CELL // 2, LABEL + 15
         if j == i:
-            out.append(f'<rect class="own" x="{x}" y="{LABEL}" width="{CELL}" height="{CELL}"/>')
-            out.append(f'<text class="n own" x="{cx}" y="{cy}">{value}</text>')
+            out.append(square.format(Markup(' class="own"'), x, LABEL, CELL, CELL, ""))
+            out.append(number.format("n own", cx, cy, value))
             continue
         share = value / top if top else 1.0
-        ink = ' class="n inv"' if share > 0.5 else ' class="n"'
-        out.append(
-            f'<rect x="{x}" y="{LABEL}" width="{CELL}" height="{CELL}" fill="{_shade(share)}"/>'
-        )
-        out.append(f'<text{ink} x="{cx}" y="{cy}">{value}</text>')
+        fill = Markup(' fill="{}"').format(_shade(share))
+        out.append(square.format("", x, LABEL, CELL, CELL, fill))
+        out.append(number.format("n inv" if share > 0.5 else "n", cx, cy, value))
     return out
 
 
-def _legend(y: int, top: int) -> list[str]:
+def _legend(y: int, top: int) -> list[Markup]:
     """A key under the map: the colour range and the outlined diagonal."""
     return [
-        f'<g class="key" transform="translate(0 {y})">',
-        f'<rect width="14" height="14" fill="{_shade(1 / top if top else 1.0)}"/>',
-        f'<rect x="16" width="14" height="14" fill="{_shade(1.0)}"/>',
-        f'<text x="36" y="11">articles en commun (1 à {max(top, 1)})</text>',
-        '<rect class="own" x="190" width="14" height="14"/>',
-        '<text x="210" y="11">du thème</text>',
-        "</g>",
+        Markup('<g class="key" transform="translate(0 {})">').format(y),
+        Markup('<rect width="14" height="14" fill="{}"/>').format(_shade(1 / top if top else 1.0)),
+        Markup('<rect x="16" width="14" height="14" fill="{}"/>').format(_shade(1.0)),
+        Markup('<text x="36" y="11">articles en commun (1 à {})</text>').format(max(top, 1)),
+        Markup('<rect class="own" x="190" width="14" height="14"/>'),
+        Markup('<text x="210" y="11">du thème</text>'),
+        Markup("</g>"),
     ]
 
 

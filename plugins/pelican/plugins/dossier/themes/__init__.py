@@ -1,7 +1,7 @@
 """Themes: tag each article with the dossier's themes, correct by hand, relate.
 
-``tagger`` scores texts against the ``taxonomy`` (read from its TOML file) with
-``textnorm``'s French normalisation; ``corrections`` applies the hand corrections;
+``tagger`` scores texts against the ``taxonomy`` (read from its TOML file) with the
+package's French normalisation (``textnorm``); ``corrections`` applies the hand corrections;
 ``related`` finds « À lire aussi » and the theme co-occurrence table.
 """
 

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from operator import mul
 
-from .textnorm import Stemmer
+from ..textnorm import Stemmer
 
 Vector = dict[str, float]
 

@@ -10,7 +10,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from .textnorm import Stemmer
+from ..textnorm import Stemmer
 
 logger = logging.getLogger(__name__)
 
