@@ -14,11 +14,11 @@ from .fetch import render_report
 from .pipeline import DossierConfig, build_dossier, load_config
 from .publish import (
     FILTERS,
+    add_theme_tags,
     build_search,
     dossier_json,
     hub_context,
     make_articles,
-    write_empty_theme_pages,
     write_feeds,
     write_history_feed,
     write_history_page,
@@ -83,6 +83,7 @@ def inject_articles(generator: ArticlesGenerator) -> None:
     generator.articles = order_content(
         [*generator.articles, *articles], settings["ARTICLE_ORDER_BY"]
     )
+    add_theme_tags(generator, result.taxonomy)
     generator.context["dossier"] = hub_context(result, articles)
     generator.context["dossier_json"] = dossier_json(result, articles)
 
@@ -93,7 +94,6 @@ def write_outputs(generator: ArticlesGenerator, writer: Writer) -> None:
     output = Path(generator.settings["OUTPUT_PATH"])
     if data is not None:
         write_json(output / "dossier.json", data)
-    write_empty_theme_pages(generator, writer)
     write_history_page(generator, writer)
     dossier = config_of(generator.settings).settings
     write_feeds(generator.context, generator.settings, output, dossier)

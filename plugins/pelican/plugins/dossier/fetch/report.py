@@ -1,4 +1,9 @@
-"""What people see of the fetch stage: a progress bar, then a summary table."""
+"""What people see of the fetch stage: a progress bar, then a summary table.
+
+Both go through Pelican's console and the summary line through its logging, so that
+``pelican -q`` silences them and ``--log-handler`` receives the line, as for Pelican's
+own messages.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
+from pelican.log import console as pelican_console
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -40,15 +46,19 @@ def summary_line(outcomes: Sequence[Fetched]) -> str:
 
 
 def render_report(outcomes: Sequence[Fetched], console: Console | None = None) -> None:
-    """Print the summary table (counts, then every stale or failed source) and log a line."""
-    console = console or Console(stderr=True)
-    console.print(_counts_table(outcomes))
+    """Print the summary tables on Pelican's console (the counts, then every stale or failed
+    source) unless ``pelican -q`` silenced the build, and log the summary line.
+
+    The line is a warning when a source is stale or failed (``--fatal warnings`` stops
+    there), information otherwise.
+    """
     problems = [o for o in outcomes if o.status in PROBLEMS]
-    if problems:
-        console.print(_problems_table(problems))
-        logger.warning("%s", summary_line(outcomes))
-    else:
-        logger.info("%s", summary_line(outcomes))
+    if logger.isEnabledFor(logging.WARNING):
+        console = console or pelican_console
+        console.print(_counts_table(outcomes))
+        if problems:
+            console.print(_problems_table(problems))
+    logger.log(logging.WARNING if problems else logging.INFO, "%s", summary_line(outcomes))
 
 
 def _counts_table(outcomes: Sequence[Fetched]) -> Table:
@@ -72,8 +82,9 @@ def _problems_table(problems: Sequence[Fetched]) -> Table:
 
 @contextmanager
 def progress_bar(total: int, enabled: bool) -> Iterator[Callable[[], None]]:
-    """A rich progress bar on stderr when enabled and stderr is a terminal; yields advance()."""
-    if not enabled or not sys.stderr.isatty():
+    """A progress bar on Pelican's console when enabled, shown on a terminal and not quieted
+    (``pelican -q``); yields advance()."""
+    if not enabled or not logger.isEnabledFor(logging.INFO) or not _on_terminal():
         yield lambda: None
         return
     columns = (
@@ -82,6 +93,10 @@ def progress_bar(total: int, enabled: bool) -> Iterator[Callable[[], None]]:
         MofNCompleteColumn(),
         TimeElapsedColumn(),
     )
-    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+    with Progress(*columns, console=pelican_console, transient=True) as progress:
         task = progress.add_task("fetch", total=total)
         yield lambda: progress.advance(task)
+
+
+def _on_terminal() -> bool:
+    return pelican_console.is_terminal and sys.stderr.isatty()

@@ -6,7 +6,7 @@
 templates; ``search`` builds the Pagefind index over the written site.
 """
 
-from .articles import dossier_json, hub_context, make_articles, write_empty_theme_pages, write_json
+from .articles import add_theme_tags, dossier_json, hub_context, make_articles, write_json
 from .changes import write_history_feed, write_history_page
 from .feeds import write_feeds
 from .filters import FILTERS
@@ -14,11 +14,11 @@ from .search import build_search
 
 __all__ = [
     "FILTERS",
+    "add_theme_tags",
     "build_search",
     "dossier_json",
     "hub_context",
     "make_articles",
-    "write_empty_theme_pages",
     "write_feeds",
     "write_history_feed",
     "write_history_page",

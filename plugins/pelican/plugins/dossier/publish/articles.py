@@ -26,11 +26,13 @@ from ..fetch.netsafety import allowed_origin
 from ..files import write_atomic
 from ..isolation import each, with_failures
 from ..model import EPOCH, Attachment, Entry
-from ..themes import Theme
+from ..themes import Taxonomy, Theme
 from ..urls import host_of, public_url, url_key
 from .changes import NEWS_LIMIT, NewsItem, json_fields, json_history, mark_articles, news
 
 if TYPE_CHECKING:  # the pipeline runs the stages; publishing only reads its result
+    from pelican.generators import ArticlesGenerator
+
     from ..pipeline import DossierResult
 
 
@@ -209,30 +211,15 @@ def hub_context(result: DossierResult, articles: list[Article]) -> HubContext:
     )
 
 
-def write_empty_theme_pages(generator: Any, writer: Any) -> None:
-    """Give every theme of the taxonomy its page, also one no article carries yet."""
-    hub: HubContext | None = generator.context.get("dossier")
-    if hub is None:
-        return
-    used = {tag.slug for tag in generator.tags}
-    template = generator.get_template("tag")
-    for count in hub.themes:
-        if count.slug in used:
-            continue
-        tag = Tag(count.slug, generator.settings)
-        writer.write_file(
-            tag.save_as,
-            template,
-            generator.context,
-            tag=tag,
-            url=tag.url,
-            articles=[],
-            dates=[],
-            template_name="tag",
-            blog=True,
-            page_name=tag.page_name,
-            all_articles=generator.articles,
-        )
+def add_theme_tags(generator: ArticlesGenerator, taxonomy: Taxonomy) -> None:
+    """Give every theme of the taxonomy its tag, also one no article carries yet, in
+    taxonomy order: Pelican then writes every theme's page with its own tag pages.
+
+    Called before taxonomy (``article_generator_pretaxonomy``): Pelican adds each
+    article to the tags it carries afterwards.
+    """
+    for theme in taxonomy.themes:
+        generator.tags[Tag(theme.slug, generator.settings)]
 
 
 def dossier_json(result: DossierResult, articles: list[Article]) -> dict[str, Any]:
