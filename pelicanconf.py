@@ -44,11 +44,8 @@ SLUGIFY_SOURCE = "basename"
 # enclosures, theme labels, byte-identical rebuilds), so Pelican's own are all off.
 # Absolute links start with FEED_DOMAIN, left unset here so that Pelican copies
 # SITEURL into it, including a SITEURL given with `pelican -e`.
-HUB_FEED_ATOM = "feeds/all.atom.xml"
-HUB_FEED_RSS = "feeds/all.rss.xml"
-THEME_FEED_ATOM = "feeds/themes/{slug}.atom.xml"
-THEME_FEED_RSS = "feeds/themes/{slug}.rss.xml"
-HUB_FEED_OPML = "feeds/dossier.opml"
+# Where they go: HUB_FEED_ATOM, HUB_FEED_RSS, THEME_FEED_ATOM, THEME_FEED_RSS and
+# HUB_FEED_OPML, defaults (feeds/…) in the plugin's publish/feeds.py; set one here to move it.
 FEED_ALL_ATOM = None
 FEED_ALL_RSS = None
 FEED_ATOM = None

@@ -7,8 +7,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from pelican.plugins.dossier.clean.cleaner import clean, extract_text, has_article, summarize
+from pelican.plugins.dossier.clean.cleaner import clean, extract_text, summarize
 from pelican.plugins.dossier.clean.dates import dates_in_text, parse_french, parse_iso
+from pelican.plugins.dossier.fetch.acceptance import article_problem
 
 PARIS = ZoneInfo("Europe/Paris")
 PAGES = Path(__file__).parent / "fixtures" / "pages"
@@ -115,12 +116,13 @@ def test_body_headings_start_at_h2_without_gaps() -> None:
     assert "<h2>Grande partie</h2>" in cleaned.html and "<h3>Sous-partie</h3>" in cleaned.html
 
 
-def test_has_article() -> None:
+def test_the_article_check_accepts_prose_and_refuses_a_menu_or_nothing() -> None:
+    # what the fetch stage asks of a page (clean.workers): cleaned, then the article check
     article = (PAGES / "blog-sans-regle.html").read_text(encoding="utf-8")
-    assert has_article(article, "https://carnet-quartiers.example/a") is True
+    assert article_problem(clean(article, "https://carnet-quartiers.example/a")) is None
     menu = "<html><body><ul>" + "<li><a href='/x'>Lien</a></li>" * 30 + "</ul></body></html>"
-    assert has_article(menu, "https://ex.test/") is False
-    assert has_article("", "https://ex.test/") is False
+    assert article_problem(clean(menu, "https://ex.test/")) == "no extractable article"
+    assert article_problem(clean("", "https://ex.test/")) == "no extractable article"
 
 
 def test_empty_and_broken_input() -> None:

@@ -29,7 +29,7 @@ SUMMARY_MAX = 300
 MIN_SUMMARY_PARAGRAPH = 60
 FALLBACK_CHARS = 500
 
-__all__ = ["clean", "extract_text", "has_article", "load_rules"]
+__all__ = ["clean", "extract_text", "load_rules", "summarize"]
 
 
 def load_rules(extra_dir: Path | None = None) -> RuleSet:
@@ -81,14 +81,6 @@ def extract_text(html: str, url: str) -> str:
     rewrite.drop_matching(content, (), rule.boilerplate)
     extract.strip_for_text(content)
     return plain_text(content)
-
-
-def has_article(html: str, url: str) -> bool:
-    """True when the page holds an extractable article (enough prose in its best block)."""
-    rule = _shipped_rules().for_url(url)
-    root = parse(html)
-    content = _content(root, _body(root), rule, lambda: _body(parse(html)))
-    return len(text_of(content)) >= MIN_ARTICLE_CHARS and content.find(".//p") is not None
 
 
 def _body(root: HtmlElement) -> HtmlElement:
