@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -80,46 +81,22 @@ def test_next_page_variants(html: str, expected: str | None) -> None:
     assert next_page(parse(html), BASE) == expected
 
 
-LISTING = (Path(__file__).parent / "fixtures" / "discover" / "listing.html").read_text(
-    encoding="utf-8"
-)
+# Each listing page in fixtures/discover/ comes with its .expected.toml: the article
+# URLs of its main list (in order, duplicates folded) and the next page, if any.
+LISTINGS = Path(__file__).parent / "fixtures" / "discover"
+CASES = sorted(LISTINGS.glob("*.expected.toml"))
 
 
-def test_listing_links_keeps_only_the_main_list(settings) -> None:
-    urls, following = listing_links(LISTING, BASE, settings, allowed)
-    assert unique(urls) == [
-        "https://www.cerema.fr/fr/actualites/un",
-        "https://www.cerema.fr/fr/actualites/deux",
-        "https://www.cerema.fr/fr/actualites/trois",
-    ]
-    assert following == BASE + "?page=1"
+def test_there_are_listing_cases() -> None:
+    assert len(CASES) >= 4
+    for case in CASES:
+        assert case.with_name(case.name.replace(".expected.toml", ".html")).is_file(), case
 
 
-def test_listing_whose_list_looks_like_chrome_by_name_is_still_found(settings) -> None:
-    html = """<main><div class="view-related-news">
-      <div><a href="/fr/actualites/a">A</a></div><div><a href="/fr/actualites/b">B</a></div>
-    </div></main><footer><a href="/fr/plan">Plan</a></footer>"""
-    urls, following = listing_links(html, BASE, settings, allowed)
-    assert urls == [
-        "https://www.cerema.fr/fr/actualites/a",
-        "https://www.cerema.fr/fr/actualites/b",
-    ]
-    assert following is None
-
-
-def _fixture(name: str) -> str:
-    return (Path(__file__).parent / "fixtures" / "discover" / name).read_text(encoding="utf-8")
-
-
-def test_label_links_of_teasers_are_not_articles(settings) -> None:
-    urls, _ = listing_links(_fixture("listing-with-labels.html"), BASE, settings, allowed)
-    assert urls == [
-        "https://www.cerema.fr/fr/actualites/eclairage-des-bourgs",
-        "https://www.cerema.fr/fr/actualites/cantines-et-donnees",
-        "https://www.cerema.fr/fr/actualites/velo",
-    ]
-
-
-def test_a_listing_of_read_more_links_keeps_them_all(settings) -> None:
-    urls, _ = listing_links(_fixture("listing-read-more.html"), BASE, settings, allowed)
-    assert urls == ["https://www.cerema.fr/fr/a/un", "https://www.cerema.fr/fr/b/deux"]
+@pytest.mark.parametrize("case", CASES, ids=lambda p: p.name.removesuffix(".expected.toml"))
+def test_listing_main_list_and_next_page(settings, case: Path) -> None:
+    expected = tomllib.loads(case.read_text(encoding="utf-8"))
+    page = case.with_name(case.name.replace(".expected.toml", ".html"))
+    urls, following = listing_links(page.read_text(encoding="utf-8"), BASE, settings, allowed)
+    assert unique(urls) == expected["urls"], expected["description"]
+    assert following == expected.get("next"), expected["description"]
