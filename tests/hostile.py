@@ -17,6 +17,7 @@ import time
 import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from html import escape as html_escape
 from pathlib import Path
 from typing import Any
 
@@ -315,3 +316,45 @@ def scan_output(output: Path, siteurl: str = SITEURL) -> list[str]:
             continue
         found.extend(f"{relative}: {p}" for p in problems)
     return found
+
+
+# Attacks shared by the hostile-address tests and the browser test that runs their payload.
+
+LISTING = EXPECTED["listing_path"]
+# A real article of the mirror, copied to a new address that only the hostile link names.
+MODEL_PATH = "/fr/actualites/plateforme-donnees-territoriale-gouvernance"
+# Written by the CSP payload when it runs; the browser test looks for both.
+PAYLOAD_TITLE = "INJECTED"
+CSP_PAYLOAD = (
+    "http://x; script-src 'unsafe-inline' ; img-src \"><img src=x "
+    f"onerror=document.title='{PAYLOAD_TITLE}';alert(1)>@{{host}}{{path}}"
+)
+
+
+def listing_with(server: HostileServer, *hrefs: str) -> Responder:
+    """The listing's first page with one more teaser per link of ``hrefs``."""
+    page = server.page(LISTING).decode("utf-8")
+    teasers = "".join(
+        '<div class="views-row"><article class="node node--type-actualite">'
+        f'<h3 class="node__title"><a href="{html_escape(href, quote=True)}" rel="bookmark">'
+        f"Un article de plus pour le dossier, numéro {n}</a></h3></article></div>"
+        for n, href in enumerate(hrefs, 1)
+    )
+    anchor = '<div class="view-content">'
+    assert anchor in page
+    changed = respond(body=page.replace(anchor, anchor + teasers, 1).encode("utf-8"))
+
+    def first_page_only(handler: _Handler) -> None:  # ?page=1 and 2 stay the mirror's
+        if handler.path == LISTING:
+            changed(handler)
+        else:
+            _Handler._serve(handler, send_body=handler.command != "HEAD")
+
+    return first_page_only
+
+
+def article_copy(server: HostileServer, path: str) -> Responder:
+    """A real article of the mirror, claiming ``path`` as its canonical address."""
+    page = server.page(MODEL_PATH).decode("utf-8")
+    page = page.replace(f'href="{MODEL_PATH}"', f'href="{path}"')
+    return respond(body=page.encode("utf-8"))

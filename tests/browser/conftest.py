@@ -8,21 +8,15 @@ Never ``playwright install``: the tests skip when /usr/bin/chromium is absent.
 
 from __future__ import annotations
 
-import functools
 import json
-import logging
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 from mirror import MirrorServer
-from served import Site
+from served import Site, serve_folder
 from support import START_PATH, build_site
-
-logger = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -55,30 +49,16 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
     return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        logger.debug(format, *args)
-
-
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """Build the mirror site once and serve it on 127.0.0.1 for the whole session."""
     base = tmp_path_factory.mktemp("browser-site")
     output = base / "out"
     output.mkdir()
-    handler = functools.partial(_Quiet, directory=str(output))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    with MirrorServer() as mirror:
+    with serve_folder(output) as url, MirrorServer() as mirror:
         build_site(output, base / "cache", mirror.url(START_PATH), SITEURL=url)
         data = json.loads((output / "dossier.json").read_text(encoding="utf-8"))
-        thread.start()
-        try:
-            yield Site(output, url, mirror.base_url, data)
-        finally:
-            server.shutdown()
-            server.server_close()
+        yield Site(output, url, mirror.base_url, data)
 
 
 @pytest.fixture(scope="session")

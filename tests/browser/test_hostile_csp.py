@@ -8,23 +8,23 @@ made by hand) proves that this browser set-up does see the payload when it is th
 
 from __future__ import annotations
 
-import functools
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
-from hostile import EXPECTED, HostileServer, run_build, scan_output
-from playwright.sync_api import Browser, Page
-from test_hostile_urls import (
+from hostile import (
     CSP_PAYLOAD,
+    EXPECTED,
     LISTING,
     PAYLOAD_TITLE,
+    HostileServer,
     article_copy,
     listing_with,
+    run_build,
+    scan_output,
 )
+from playwright.sync_api import Browser, Page
+from served import serve_folder
 
 pytestmark = pytest.mark.browser
 
@@ -36,24 +36,13 @@ OLD_INJECTION = (
 )
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass  # the test reports what matters
-
-
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[Path, str]]:
     """An empty output folder, served on 127.0.0.1 while the test runs."""
     output = tmp_path / "out"
     output.mkdir()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=output))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield output, f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_folder(output) as url:
+        yield output, url
 
 
 def payload_effects(page: Page, url: str) -> list[str]:

@@ -6,7 +6,7 @@ from itertools import combinations
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
-from served import Site
+from served import Site, chip, chip_counts
 
 pytestmark = pytest.mark.browser
 
@@ -14,10 +14,6 @@ pytestmark = pytest.mark.browser
 def used_themes(site: Site) -> list[str]:
     """Slugs of the themes that carry at least one article, in taxonomy order."""
     return [t["slug"] for t in site.data["themes"] if t["count"]]
-
-
-def label(site: Site, slug: str) -> str:
-    return next(t["label"] for t in site.data["themes"] if t["slug"] == slug)
 
 
 def pair(site: Site) -> tuple[str, str]:
@@ -37,19 +33,8 @@ def visible_titles(page: Page) -> set[str]:
     return {text.replace("\u00a0", " ") for text in texts}
 
 
-def chip(page: Page, slug: str):
-    return page.locator(f'#filtres button.chip[data-theme="{slug}"]')
-
-
-def counts(page: Page) -> dict[str, int]:
-    texts = page.locator("#filtres button.chip").evaluate_all(
-        "els => els.map(e => [e.dataset.theme, e.querySelector('.count').textContent])"
-    )
-    return {slug: int(n) for slug, n in texts}
-
-
 def quoted(site: Site, slugs: list[str], joiner: str) -> str:
-    names = [f"«\u00a0{label(site, s)}\u00a0»" for s in slugs]
+    names = [f"«\u00a0{site.label(s)}\u00a0»" for s in slugs]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" {joiner} {names[-1]}"
 
 
@@ -72,18 +57,18 @@ def test_chips_filter_count_and_keep_state_in_history(page: Page, site: Site) ->
     assert visible_titles(page) == site.articles_with(a)
     shown = len(site.articles_with(a))
     expect(status).to_have_text(
-        f"{shown} article{'s' * (shown > 1)} sur {total} sur « {label(site, a)} »."
+        f"{shown} article{'s' * (shown > 1)} sur {total} sur « {site.label(a)} »."
     )
 
     chip(page, b).click()
     assert page.url == f"{site.url}/?theme={','.join(both)}"
     assert visible_titles(page) == site.articles_with(a, b)
-    assert counts(page) == {t: len(site.articles_with(t)) for t in used_themes(site)}
+    assert chip_counts(page) == {t: len(site.articles_with(t)) for t in used_themes(site)}
 
     page.get_by_role("switch", name="Seulement les articles qui ont tous ces thèmes").check()
     assert page.url == f"{site.url}/?theme={','.join(both)}&mode=tous"
     assert visible_titles(page) == site.articles_with(a, b, every=True)
-    assert counts(page) == {
+    assert chip_counts(page) == {
         t: len(site.articles_with(a, b, t, every=True)) for t in used_themes(site)
     }
     expect(status).to_contain_text(f"qui portent à la fois {quoted(site, both, 'et')}.")
@@ -158,7 +143,7 @@ def test_without_javascript_chips_are_links_to_theme_pages(browser: Browser, sit
     expect(page.locator("#filtres .tools")).to_be_hidden()
     page.locator(f'#filtres a.chip[data-theme="{a}"]').click()
     assert page.url == f"{site.url}/themes/{a}/"
-    expect(page.locator("h1")).to_have_text(label(site, a))
+    expect(page.locator("h1")).to_have_text(site.label(a))
     assert visible_titles(page) == site.articles_with(a)
     for name in ("flux Atom", "flux RSS"):
         href = page.locator("main").get_by_role("link", name=name).get_attribute("href")

@@ -7,15 +7,11 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
-from served import Site
+from served import Site, chip, chip_counts
 
 pytestmark = pytest.mark.browser
 
 BLOCKING = ("serious", "critical")
-
-
-def label(site: Site, slug: str) -> str:
-    return next(t["label"] for t in site.data["themes"] if t["slug"] == slug)
 
 
 def containing(site: Site, word: str) -> set[str]:
@@ -40,17 +36,6 @@ def search(page: Page, words: str) -> None:
 def hit_titles(page: Page) -> set[str]:
     texts = page.locator("#resultats .hit h3 a").all_inner_texts()
     return {text.replace("\u00a0", " ") for text in texts}
-
-
-def chip(page: Page, slug: str):
-    return page.locator(f'#filtres button.chip[data-theme="{slug}"]')
-
-
-def chip_counts(page: Page) -> dict[str, int]:
-    pairs = page.locator("#filtres button.chip").evaluate_all(
-        "els => els.map(e => [e.dataset.theme, e.querySelector('.count').textContent])"
-    )
-    return {slug: int(n) for slug, n in pairs}
 
 
 def said(count: int, word: str, where: str = "") -> str:
@@ -112,7 +97,7 @@ def test_theme_chips_narrow_the_results_and_count_them(page: Page, site: Site) -
     narrowed = everything & site.articles_with(slug)
     assert 0 < len(narrowed) < len(everything)
     chip(page, slug).click()
-    expect(status).to_have_text(said(len(narrowed), "données", f" sur « {label(site, slug)} »"))
+    expect(status).to_have_text(said(len(narrowed), "données", f" sur « {site.label(slug)} »"))
     assert hit_titles(page) == narrowed
     assert page.url == f"{site.url}/?q=donn%C3%A9es&theme={slug}"
 
@@ -121,13 +106,13 @@ def test_theme_chips_narrow_the_results_and_count_them(page: Page, site: Site) -
     chip(page, other).click()
     both = everything & site.articles_with(slug, other, every=True)
     pair = sorted((slug, other), key=list(per_theme).index)
-    names = " et ".join(f"« {label(site, s)} »" for s in pair)
+    names = " et ".join(f"« {site.label(s)} »" for s in pair)
     where = f", parmi les articles qui portent à la fois {names}"
     expect(status).to_have_text(said(len(both), "données", where) if both else re.compile("^Aucun"))
     assert hit_titles(page) == both
 
     page.go_back()
-    expect(status).to_have_text(said(len(narrowed), "données", f" sur « {label(site, slug)} »"))
+    expect(status).to_have_text(said(len(narrowed), "données", f" sur « {site.label(slug)} »"))
     assert hit_titles(page) == narrowed
 
 
@@ -135,7 +120,7 @@ def test_a_shared_search_link_opens_filtered(page: Page, site: Site) -> None:
     slug = "libertes"
     page.goto(f"{site.url}/?theme={slug}&q=donn%C3%A9es")
     expected = containing(site, "donnée") & site.articles_with(slug)
-    where = f" sur « {label(site, slug)} »"
+    where = f" sur « {site.label(slug)} »"
     expect(page.locator("#recherche-etat")).to_have_text(said(len(expected), "données", where))
     expect(page.locator("#recherche-q")).to_have_value("données")
     expect(chip(page, slug)).to_have_attribute("aria-pressed", "true")
@@ -162,7 +147,7 @@ def test_a_word_outside_the_chosen_themes_offers_to_show_all(page: Page, site: S
     )
     page.goto(f"{site.url}/?theme={slug}")
     search(page, "cantine")
-    where = f" sur « {label(site, slug)} »"
+    where = f" sur « {site.label(slug)} »"
     expect(page.locator("#recherche-etat")).to_have_text(f"Aucun résultat pour « cantine »{where}.")
     notice = page.locator("#recherche-vide")
     expect(notice).to_contain_text("2 articles le contiennent hors de ces thèmes : tout afficher.")
