@@ -131,6 +131,12 @@ def article_html(content: str | None) -> Markup:
 
 
 @pass_context
+def theme_url(context: Any, slug: str) -> str:
+    """Absolute URL of a theme's page: TAG_URL under SITEURL."""
+    return f"{context['SITEURL']}/{context['TAG_URL'].format(slug=slug)}"
+
+
+@pass_context
 def feed_url(context: Any, name: str, slug: str = "") -> str:
     """Absolute URL of a feed named by its setting (``HUB_FEED_ATOM``, ``THEME_FEED_RSS``…)."""
     path = feed_paths(context)[name].format(slug=slug)
@@ -154,4 +160,5 @@ FILTERS: dict[str, Any] = {
     "article_html": article_html,
     "theme_map": theme_map,
     "feed_url": feed_url,
+    "theme_url": theme_url,
 }
