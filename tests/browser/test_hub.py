@@ -151,3 +151,30 @@ def test_without_javascript_chips_are_links_to_theme_pages(browser: Browser, sit
         assert response.status == 200
         assert response.body().lstrip().startswith(b"<?xml")
     context.close()
+
+
+LIVE_WATCH = """
+window.__statusWrites = [];
+new MutationObserver(function (records) {
+  var status = document.getElementById("filtre-etat");
+  records.forEach(function (record) {
+    if (status && status.contains(record.target)) {
+      window.__statusWrites.push(status.getAttribute("aria-live"));
+    }
+  });
+}).observe(document, { subtree: true, childList: true, characterData: true });
+"""
+
+
+def test_the_status_line_speaks_on_a_change_not_on_load(page: Page, site: Site) -> None:
+    page.add_init_script(LIVE_WATCH)
+    page.goto(site.url + "/")
+    status = page.locator("#filtre-etat")
+    expect(status).to_have_text(f"{len(site.titles)} articles, tous affichés.")
+    expect(status).to_have_attribute("aria-live", "polite")
+    # written as the page loaded, while the region was not live: nothing announced
+    assert page.evaluate("window.__statusWrites") == [None]
+    chip(page, used_themes(site)[0]).click()
+    expect(status).not_to_have_text(f"{len(site.titles)} articles, tous affichés.")
+    writes = page.evaluate("window.__statusWrites")
+    assert writes[0] is None and writes[1:] and set(writes[1:]) == {"polite"}

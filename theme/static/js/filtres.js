@@ -9,7 +9,8 @@
 (function () {
   "use strict";
   var root = document.getElementById("filtres");
-  if (!root || !window.history || !history.pushState || !window.URLSearchParams) return;
+  var ui = window.dossierUi; // commun.js
+  if (!root || !ui || !window.history || !history.pushState || !window.URLSearchParams) return;
 
   var items = Array.prototype.slice.call(document.querySelectorAll("main [data-themes]"));
   var itemThemes = items.map(function (el) { return el.getAttribute("data-themes").split(" ").filter(Boolean); });
@@ -35,7 +36,6 @@
       labels[slug] = button.firstChild.textContent.trim();
     }
   });
-  var buttons = Array.prototype.slice.call(root.querySelectorAll("button.chip"));
   var allButtons = Array.prototype.slice.call(document.querySelectorAll("main button.chip"));
 
   function readUrl() {
@@ -46,12 +46,10 @@
   }
 
   function writeUrl() {
-    var kept = location.search.replace(/^\?/, "").split("&").filter(function (part) {
-      return part && !/^(theme|mode)=/.test(part);
-    });
-    if (state.themes.length) kept.push("theme=" + state.themes.join(","));
-    if (state.all) kept.push("mode=tous");
-    var url = location.pathname + (kept.length ? "?" + kept.join("&") : "") + location.hash;
+    var parts = [];
+    if (state.themes.length) parts.push("theme=" + state.themes.join(","));
+    if (state.all) parts.push("mode=tous");
+    var url = ui.urlWith(/^(theme|mode)=/, parts);
     if (url !== location.pathname + location.search + location.hash) history.pushState(null, "", url);
   }
 
@@ -67,8 +65,7 @@
   }
 
   function quoted(slugs, joiner) {
-    var names = slugs.map(function (slug) { return "«\u00a0" + labels[slug] + "\u00a0»"; });
-    return names.length > 1 ? names.slice(0, -1).join(", ") + " " + joiner + " " + names[names.length - 1] : names[0];
+    return ui.quoted(labels, slugs, joiner);
   }
 
   function describe(shown) {
@@ -93,12 +90,7 @@
       var on = state.themes.indexOf(button.getAttribute("data-theme")) >= 0;
       button.setAttribute("aria-pressed", on ? "true" : "false");
     });
-    buttons.forEach(function (button) {
-      var n = countFor(button.getAttribute("data-theme"));
-      var count = button.querySelector(".count");
-      if (count) count.textContent = String(n);
-      button.classList.toggle("empty", n === 0);
-    });
+    ui.recount(countFor);
     allSwitch.checked = state.all;
     empty.hidden = shown > 0;
     status.textContent = describe(shown);
@@ -140,8 +132,10 @@
   root.querySelector(".tools").hidden = false;
   document.getElementById("filtres-aide").textContent =
     "Choisissez un ou plusieurs thèmes : les articles se filtrent sur place.";
-  readUrl();
-  render();
+  ui.quietly(status, function () {
+    readUrl();
+    render();
+  });
 })();
 
 // Search box: shown only when the Pagefind index exists; recherche.js and Pagefind

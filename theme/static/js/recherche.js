@@ -8,6 +8,7 @@
 // articles. The query is kept in the URL (?q=) so a search can be shared or reloaded.
 (function () {
   "use strict";
+  var ui = window.dossierUi; // commun.js
   var form = document.getElementById("recherche");
   var input = document.getElementById("recherche-q");
   var status = document.getElementById("recherche-etat");
@@ -95,8 +96,7 @@
   }
 
   function quoted(slugs, joiner) {
-    var names = slugs.map(function (slug) { return "«\u00a0" + labels[slug] + "\u00a0»"; });
-    return names.length > 1 ? names.slice(0, -1).join(", ") + " " + joiner + " " + names[names.length - 1] : names[0];
+    return ui.quoted(labels, slugs, joiner);
   }
 
   function scope() {
@@ -114,12 +114,7 @@
   // remain with that theme added in « tous ces thèmes » mode (as filtres.js does).
   function count(response) {
     var per = ((filter.all ? response.filters : response.totalFilters) || {}).theme || {};
-    Array.prototype.forEach.call(document.querySelectorAll("#filtres button.chip"), function (chip) {
-      var n = per[chip.getAttribute("data-theme")] || 0;
-      var number = chip.querySelector(".count");
-      if (number) number.textContent = String(n);
-      chip.classList.toggle("empty", n === 0);
-    });
+    ui.recount(function (slug) { return per[slug] || 0; });
   }
 
   function describe(response) {
@@ -178,11 +173,7 @@
   }
 
   function writeUrl() {
-    var kept = location.search.replace(/^\?/, "").split("&").filter(function (part) {
-      return part && !/^q=/.test(part);
-    });
-    if (query) kept.push("q=" + encodeURIComponent(query));
-    history.replaceState(null, "", location.pathname + (kept.length ? "?" + kept.join("&") : "") + location.hash);
+    history.replaceState(null, "", ui.urlWith(/^q=/, query ? ["q=" + encodeURIComponent(query)] : []));
   }
 
   function search() {
