@@ -123,7 +123,9 @@ class BuildRun:
 
 def guarded_env() -> dict[str, str]:
     """The environment of a child Python process whose network guard is on from the start."""
-    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(TESTS / "guard"), str(TESTS)])}
+    paths = os.pathsep.join([str(TESTS / "guard"), str(TESTS)])
+    # COLUMNS: the log's messages on one line each, so that tests can read them whole.
+    return {**os.environ, "PYTHONPATH": paths, "COLUMNS": "1000"}
 
 
 def run_build(
