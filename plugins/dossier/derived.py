@@ -217,8 +217,9 @@ class DerivedCache:
                     "INSERT OR REPLACE INTO results (key, value) VALUES (?, ?)",
                     sorted(self._pending.items()),
                 )
-        except sqlite3.OperationalError as exc:
-            logger.warning("derived cache %s not saved: %s", self.path, exc)
+        except sqlite3.OperationalError as exc:  # read-only: said once, not at every batch
+            logger.warning("derived cache %s not saved (DOSSIER_CACHE_PATH): %s", self.path, exc)
+            self._writable = False
         except sqlite3.DatabaseError as exc:
             logger.warning("derived cache %s not saved: %s", self.path, exc)
             self._damaged(exc)

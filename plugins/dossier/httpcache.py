@@ -37,6 +37,7 @@ DOSSIER_CACHE_PATH; an offline build reads the database as it is (``immutable``)
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -125,6 +126,7 @@ class CacheStore:
         self.read_only = read_only
         self._lock = threading.Lock()
         self._rebuilt = False
+        self._immutable = False  # opened as it is on disk: nothing can be repaired
         self._db = self._open()
 
     def _open(self) -> sqlite3.Connection:
@@ -148,6 +150,7 @@ class CacheStore:
             self.path.parent,
             problem,
         )
+        self._immutable = True
         if not self.path.is_file():
             return _connect(Path(":memory:"))
         try:
@@ -176,7 +179,7 @@ class CacheStore:
 
     def _damaged(self, problem: sqlite3.DatabaseError) -> None:
         """Damage found while reading or writing (caller holds the lock): rebuild once."""
-        if isinstance(problem, sqlite3.OperationalError) or self._rebuilt or self.read_only:
+        if isinstance(problem, sqlite3.OperationalError) or self._rebuilt or self._immutable:
             return
         self._db.close()
         self._db = self._rebuild(problem)
@@ -290,8 +293,8 @@ def _salvage(damaged: Path, db: sqlite3.Connection) -> int:
         try:
             present = {row[1] for row in old.execute("PRAGMA table_info(entries)")}
             columns = ", ".join(c if c in present else "0" for c in _COLUMNS)
-            for order in ("ASC", "DESC"):  # from each end, up to the damage
-                _scan(old, f"SELECT {columns} FROM entries ORDER BY rowid {order}", rows)
+            for rowid in _rowids(old):  # one by one: a row with a damaged page stays behind
+                _scan(old, f"SELECT {columns} FROM entries WHERE rowid = {rowid:d}", rows)
         finally:
             old.close()
     except (OSError, sqlite3.DatabaseError) as exc:
@@ -315,6 +318,16 @@ def _padded_copy(source: Path, target: Path) -> None:
     announced = page_size * int.from_bytes(header[28:32], "big")
     if target.stat().st_size < announced <= 64 * 1024**3:
         os.truncate(target, announced)  # extends with zeros (sparse)
+
+
+def _rowids(db: sqlite3.Connection) -> set[int]:
+    """Every rowid readable from each end of the table, up to the damage."""
+    found: list[tuple] = []
+    for order in ("ASC", "DESC"):
+        with contextlib.suppress(sqlite3.DatabaseError):
+            for row in db.execute(f"SELECT rowid FROM entries ORDER BY rowid {order}"):
+                found.append(row)
+    return {row[0] for row in found}
 
 
 def _scan(db: sqlite3.Connection, query: str, rows: dict[str, tuple]) -> None:
