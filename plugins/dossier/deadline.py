@@ -35,7 +35,7 @@ class Deadline:
         self.ends = time.monotonic() + seconds
         self.expired = False  # the timer fired: what was read may be cut short
         self._lock = threading.Lock()
-        self._connections: list[Any] = []
+        self._sockets: list[socket.socket] = []
         self._timer = threading.Timer(seconds, self._expire)
         self._timer.daemon = True
 
@@ -52,18 +52,18 @@ class Deadline:
         left = max(0.001, self.remaining())
         return min(connect, left), min(read, left)
 
-    def watch(self, connection: Any) -> None:
-        """Cut this connection when the deadline passes (at once if it has)."""
+    def watch(self, sock: socket.socket) -> None:
+        """Cut this socket when the deadline passes (at once if it has)."""
         with self._lock:
-            self._connections.append(connection)
+            self._sockets.append(sock)
             if self.expired:
-                _cut(connection)
+                _cut(sock)
 
     def _expire(self) -> None:
         with self._lock:
             self.expired = True
-            for connection in self._connections:
-                _cut(connection)
+            for sock in self._sockets:
+                _cut(sock)
 
     def __enter__(self) -> Deadline:
         _current.deadline = self
@@ -80,29 +80,34 @@ class Deadline:
         _current.deadline = None
 
 
-def _cut(connection: Any) -> None:
-    """Shut a connection's socket down: a read blocked on it returns at once.
+def _cut(sock: socket.socket) -> None:
+    """Shut a socket down: a read blocked on it returns at once.
 
     shutdown() and not close(): the reading thread still owns the file descriptor, and
     closing it under that thread could let a new socket reuse the number.
     """
-    sock = getattr(connection, "sock", None)
-    if sock is not None:
-        with contextlib.suppress(OSError):  # already closed
-            socket.socket.shutdown(sock, socket.SHUT_RDWR)
+    with contextlib.suppress(OSError):  # already closed
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
 
 class _Watched:
-    """A urllib3 connection that puts itself under the calling thread's deadline."""
+    """A urllib3 connection that puts its socket under the calling thread's deadline.
+
+    The socket itself is watched, not the connection: http.client lets go of the
+    connection's socket once a response that ends at close has its headers, while the
+    body is still read from it.
+    """
+
+    sock: socket.socket | None
 
     def _watch(self) -> None:
         deadline = getattr(_current, "deadline", None)
-        if deadline is not None:
-            deadline.watch(self)
+        if deadline is not None and self.sock is not None:
+            deadline.watch(self.sock)
 
     def connect(self) -> None:
-        self._watch()
         super().connect()  # type: ignore[misc]
+        self._watch()
 
     def request(self, *args: Any, **kwargs: Any) -> None:
         self._watch()  # a pooled connection is reused without connect()
