@@ -128,10 +128,13 @@ def _number(
     """A finite number within [minimum, maximum], or SettingsError naming the setting."""
     kinds = (int,) if integer else (int, float)
     good = not isinstance(value, bool) and isinstance(value, kinds)
-    if not good or not math.isfinite(value) or not minimum <= value <= maximum:
+    # An int is always finite (and math.isfinite cannot take one past 1e308).
+    finite = good and (isinstance(value, int) or math.isfinite(value))
+    if not finite or not minimum <= value <= maximum:
         kind = "an integer" if integer else "a number"
         upper = f" and <= {maximum:g}" if math.isfinite(maximum) else ""
-        raise SettingsError(f"{name} must be {kind} >= {minimum:g}{upper}, not {value!r}")
+        shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:40] + "…"
+        raise SettingsError(f"{name} must be {kind} >= {minimum:g}{upper}, not {shown}")
     return value
 
 
