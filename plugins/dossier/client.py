@@ -123,7 +123,7 @@ class Http:
         permanent = True
         while True:
             self._check(current)
-            with self.gates.slot(host_of(current)), self._deadline(current) as deadline:
+            with self.gates.slot(host_of(current)), self._deadline() as deadline:
                 response = self._send(method, current, headers, deadline)
                 with response:
                     target = self._redirect_target(response, current)
@@ -154,7 +154,7 @@ class Http:
         return self._resolved[host]
 
     @contextmanager
-    def _deadline(self, url: str) -> Iterator[Deadline]:
+    def _deadline(self) -> Iterator[Deadline]:
         """The whole-response deadline of one hop; a failure past it is reported as such."""
         with Deadline(self.settings.response_deadline) as deadline:
             try:
