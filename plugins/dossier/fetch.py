@@ -45,7 +45,7 @@ class Fetcher:
     ) -> None:
         self.settings = settings
         self.progress = settings.progress if progress is None else progress
-        self.store = CacheStore(settings.cache_path)
+        self.store = CacheStore(settings.cache_path, read_only=settings.offline)
         self.policy = PagePolicy(settings, lambda: self.http, self.store, validate)
         self._outcomes: list[Fetched] = []
         self._done: dict[tuple[str, bool], Fetched] = {}

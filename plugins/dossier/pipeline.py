@@ -121,6 +121,7 @@ def build_dossier(settings: Settings) -> DossierResult:
         result = _build(settings, derived)
         derived.put(stems_key, known_stems())
     release_memory()
+    _check_empty(result, settings)
     _check_strict(result, settings)
     return result
 
@@ -306,6 +307,20 @@ def _related(entries: list[Entry], derived: DerivedCache) -> list[Entry]:
         close = related(docs, k=3)
         derived.put(key, close)
     return [replace(e, related=close.get(e.source_url, ())) for e in entries]
+
+
+def _check_empty(result: DossierResult, settings: Settings) -> None:
+    """A dossier with no article to publish is a problem said loudly (fatal when strict)."""
+    if any(e.cleaned for e in result.entries):
+        return
+    if settings.offline:
+        hint = (
+            f"DOSSIER_OFFLINE is on and the cache ({settings.cache_path}, DOSSIER_CACHE_PATH) "
+            "holds none of the dossier's pages: build once with the network first"
+        )
+    else:
+        hint = "no source of the dossier could be fetched or read (see the sources above)"
+    result.problems.append(f"0 articles published: {hint}")
 
 
 def _check_strict(result: DossierResult, settings: Settings) -> None:

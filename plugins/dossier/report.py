@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from .model import Fetched
+from .transport import BUDGET_SETTING
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +50,14 @@ def render_report(outcomes: Sequence[Fetched], console: Console | None = None) -
         logger.warning("%s", summary_line(outcomes))
     else:
         logger.info("%s", summary_line(outcomes))
+    skipped = [o.url for o in outcomes if BUDGET_SETTING in o.reason]
+    if skipped:
+        logger.warning(
+            "wait budget spent (%s): %d source(s) not fetched fresh: %s",
+            BUDGET_SETTING,
+            len(skipped),
+            ", ".join(skipped),
+        )
 
 
 def _counts_table(outcomes: Sequence[Fetched]) -> Table:
