@@ -124,7 +124,9 @@ class BuildRun:
 
 def guarded_env() -> dict[str, str]:
     """The environment of a child Python process whose network guard is on from the start."""
-    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(TESTS / "guard"), str(TESTS)])}
+    paths = os.pathsep.join([str(TESTS / "guard"), str(TESTS)])
+    # COLUMNS: the log's messages on one line each, so that tests can read them whole.
+    return {**os.environ, "PYTHONPATH": paths, "COLUMNS": "1000"}
 
 
 def run_build(
@@ -135,9 +137,13 @@ def run_build(
     timeout: float = 120.0,
     allowed: tuple[str, ...] = ("127.0.0.1",),
     siteurl: str = SITEURL,
+    prefix: tuple[str, ...] = (),
     **settings: Any,
 ) -> BuildRun:
-    """Build the site with `pelican` in a child process, as a user would; kill it at ``timeout``."""
+    """Build the site with `pelican` in a child process, as a user would; kill it at ``timeout``.
+
+    ``prefix``: a command the build runs under (say, one that mounts the cache read-only).
+    """
     overrides = {
         "DOSSIER_START_URL": start_url,
         "DOSSIER_ALLOWED_HOSTS": list(allowed),
@@ -148,7 +154,7 @@ def run_build(
         **{f"DOSSIER_{k.upper()}": v for k, v in settings.items()},
     }
     pairs = [f"{k}={json.dumps(v)}" for k, v in overrides.items()]
-    command = [sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py"]
+    command = [*prefix, sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py"]
     command += ["-o", str(output), "-e", *pairs]
     started = time.monotonic()
     done = subprocess.run(

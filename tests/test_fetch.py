@@ -61,7 +61,7 @@ FAULTS = [
     Fault(
         "429 beyond cap",
         (Reply(status=429, headers=(("Retry-After", "120"),)),),
-        "HTTP 429, Retry-After 120 s is over the 30 s cap",
+        "HTTP 429, Retry-After 120 s is over the 30 s cap (DOSSIER_RETRY_AFTER_CAP)",
         429,
     ),
     Fault("redirect loop", (redirect("/other"),), "redirect loop at {base}/page"),

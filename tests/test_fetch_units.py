@@ -155,7 +155,16 @@ def test_backoff_doubles_with_bounded_jitter() -> None:
         (500, None, ("HTTP 500", False, True, None)),
         (503, "3", ("HTTP 503", False, True, 3.0)),
         (429, "30", ("HTTP 429", False, True, 30.0)),
-        (429, "31", ("HTTP 429, Retry-After 31 s is over the 30 s cap", False, False, None)),
+        (
+            429,
+            "31",
+            (
+                "HTTP 429, Retry-After 31 s is over the 30 s cap (DOSSIER_RETRY_AFTER_CAP)",
+                False,
+                False,
+                None,
+            ),
+        ),
     ],
 )
 def test_status_errors(status: int, retry_after: str | None, expected: tuple) -> None:

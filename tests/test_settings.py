@@ -91,6 +91,77 @@ def test_pelican_stops_with_a_message_naming_the_setting(tmp_path: Path) -> None
     assert not (tmp_path / "out" / "index.html").exists()
 
 
+NUMBER_SETTINGS = [
+    "DOSSIER_TIMEOUT",
+    "DOSSIER_RESPONSE_DEADLINE",
+    "DOSSIER_MAX_BYTES",
+    "DOSSIER_MAX_REDIRECTS",
+    "DOSSIER_RETRIES",
+    "DOSSIER_BACKOFF",
+    "DOSSIER_RETRY_AFTER_CAP",
+    "DOSSIER_HOST_CONCURRENCY",
+    "DOSSIER_HOST_DELAY",
+    "DOSSIER_WAIT_BUDGET",
+    "DOSSIER_MAX_PAGES",
+    "DOSSIER_MAX_ARTICLES",
+    "DOSSIER_WORKERS",
+]
+NOT_NUMBERS = {
+    "nan": float("nan"),
+    "inf": float("inf"),
+    "-inf": float("-inf"),
+    "1e308": 1e308,
+    "-1": -1,
+    "10**400": 10**400,
+}
+
+
+@pytest.mark.parametrize("value", NOT_NUMBERS.values(), ids=list(NOT_NUMBERS))
+@pytest.mark.parametrize("name", NUMBER_SETTINGS)
+def test_numbers_must_be_finite_and_in_range(name: str, value: object) -> None:
+    with pytest.raises(SettingsError) as caught:
+        read_settings({name: value})
+    message = str(caught.value)
+    assert message.startswith(f"{name} must be ")
+    assert "<=" in message  # the message gives the range, maximum included
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), 1e308])
+def test_timeout_pairs_are_checked_element_by_element(value: float) -> None:
+    with pytest.raises(SettingsError, match=r"^DOSSIER_TIMEOUT must be a number >= 0.001"):
+        read_settings({"DOSSIER_TIMEOUT": (5, value)})
+
+
+def test_nan_retry_after_cap_is_refused_not_compared() -> None:
+    """NaN compares false with everything: as a cap it let a 999,999 s Retry-After through."""
+    with pytest.raises(SettingsError, match=r"^DOSSIER_RETRY_AFTER_CAP must be a number"):
+        read_settings({"DOSSIER_RETRY_AFTER_CAP": float("nan")})
+
+
+def test_empty_allowed_hosts_is_refused() -> None:
+    with pytest.raises(SettingsError, match=r"^DOSSIER_ALLOWED_HOSTS is empty"):
+        read_settings({"DOSSIER_ALLOWED_HOSTS": []})
+
+
+@pytest.mark.parametrize("path", ["/dev/null", __file__])
+def test_cache_path_must_be_a_folder(path: str) -> None:
+    with pytest.raises(SettingsError) as caught:
+        read_settings({"DOSSIER_CACHE_PATH": path})
+    assert str(caught.value) == (
+        f"DOSSIER_CACHE_PATH must be a folder, but {path} exists and is not one"
+    )
+
+
+def test_new_limits_have_sensible_defaults(tmp_path: Path) -> None:
+    settings = read_settings({}, base=tmp_path)
+    assert settings.response_deadline == 60.0
+    assert settings.wait_budget == 120.0
+    # A deadline or a budget may be small (tests use a few seconds), never zero.
+    assert read_settings({"DOSSIER_RESPONSE_DEADLINE": 0.5}).response_deadline == 0.5
+    with pytest.raises(SettingsError, match=r"^DOSSIER_RESPONSE_DEADLINE must be a number >= 0.1"):
+        read_settings({"DOSSIER_RESPONSE_DEADLINE": 0})
+
+
 def _start(tmp_path: Path, **override: object) -> None:
     """Start Pelican as `pelican` does: the plugin reads its settings at `initialized`."""
     from pelican import Pelican

@@ -8,7 +8,10 @@ the taxonomy or the code invalidates exactly the results that depended on it.
 Layout: ``<DOSSIER_CACHE_PATH>/derived.sqlite3``, one table ``results(key, value)``
 where value is JSON. Writes are batched: one transaction per ``BATCH`` new values
 and one at ``close()``, so a big cold build does not hold every result in memory
-twice. An unreadable database is moved aside with a warning and rebuilt, never a crash.
+twice. A damaged database (found when opened or later) is reported with its path, moved
+aside and started afresh (its content is only derived: it is recomputed); a folder that
+cannot be written gives a read-only cache that saves nothing, with a warning naming
+DOSSIER_CACHE_PATH. Never a crash.
 """
 
 from __future__ import annotations
@@ -118,28 +121,81 @@ def themes_from_json(data: list[dict[str, Any]]) -> tuple[ThemeMatch, ...]:
     return tuple(ThemeMatch(m["slug"], m["score"], tuple(m["terms"]), m["corrected"]) for m in data)
 
 
+def _connect(path: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(path, check_same_thread=False)
+    try:
+        db.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value TEXT)")
+        db.execute("SELECT count(*) FROM results").fetchone()
+    except sqlite3.DatabaseError:
+        db.close()
+        raise
+    return db
+
+
 class DerivedCache:
     """Key → JSON value, read on demand, written in batched transactions."""
 
     def __init__(self, folder: Path) -> None:
         self.path = folder / FILENAME
         self._pending: dict[str, str] = {}
+        self._reset = False
+        self._writable = True
         self._db = self._open()
 
     def _open(self) -> sqlite3.Connection | None:
-        for attempt in (1, 2):
-            try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                db = sqlite3.connect(self.path, check_same_thread=False)
-                db.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value TEXT)")
-                return db
-            except (OSError, sqlite3.DatabaseError) as exc:
-                if attempt == 2 or not self.path.exists():
-                    logger.warning("derived cache disabled: %s", exc)
-                    return None
-                logger.warning("derived cache %s unreadable (%s); starting afresh", self.path, exc)
-                self.path.replace(self.path.with_suffix(".corrupt"))
-        return None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            return _connect(self.path)
+        except sqlite3.OperationalError as exc:  # read-only folder or file, locked
+            return self._read_only(exc)
+        except sqlite3.DatabaseError as exc:  # "file is not a database", "malformed"
+            return self._afresh(exc)
+        except OSError as exc:
+            logger.warning("derived cache disabled (DOSSIER_CACHE_PATH %s): %s", self.path, exc)
+            return None
+
+    def _read_only(self, problem: Exception) -> sqlite3.Connection | None:
+        logger.warning(
+            "derived cache %s cannot be written (%s): nothing cleaned will be saved "
+            "(DOSSIER_CACHE_PATH)",
+            self.path,
+            problem,
+        )
+        self._writable = False
+        if not self.path.is_file():
+            return None
+        try:
+            uri = f"{self.path.resolve().as_uri()}?immutable=1"
+            db = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            db.execute("SELECT count(*) FROM results").fetchone()
+            return db
+        except sqlite3.DatabaseError as exc:
+            logger.warning("derived cache %s unreadable as well: %s", self.path, exc)
+            return None
+
+    def _afresh(self, problem: Exception) -> sqlite3.Connection | None:
+        """Move a damaged database aside and start a new one."""
+        aside = self.path.with_suffix(".corrupt")
+        logger.warning(
+            "derived cache %s is unreadable or damaged (%s): moved to %s and started afresh",
+            self.path,
+            problem,
+            aside,
+        )
+        try:
+            self.path.replace(aside)
+            return _connect(self.path)
+        except (OSError, sqlite3.Error) as exc:
+            logger.warning("derived cache disabled: %s", exc)
+            return None
+
+    def _damaged(self, problem: sqlite3.DatabaseError) -> None:
+        """Damage found after opening: rebuild once, so later builds do not meet it again."""
+        if isinstance(problem, sqlite3.OperationalError) or self._db is None or self._reset:
+            return
+        self._reset = True
+        self._db.close()
+        self._db = self._afresh(problem)
 
     def get(self, key: str) -> Any | None:
         """The stored value, or None when absent or unreadable."""
@@ -149,10 +205,23 @@ class DerivedCache:
             return None
         try:
             row = self._db.execute("SELECT value FROM results WHERE key = ?", (key,)).fetchone()
-            return json.loads(row[0]) if row else None
-        except (sqlite3.DatabaseError, json.JSONDecodeError) as exc:
-            logger.warning("derived cache entry %s dropped: %s", key[:12], exc)
+        except sqlite3.DatabaseError as exc:
+            logger.warning("derived cache %s: entry %s unreadable: %s", self.path, key[:12], exc)
+            self._damaged(exc)
             return None
+        try:
+            return json.loads(row[0]) if row else None
+        except (TypeError, json.JSONDecodeError) as exc:  # dropped now, rewritten when recomputed
+            logger.warning("derived cache %s: entry %s dropped: %s", self.path, key[:12], exc)
+            self._drop(key)
+            return None
+
+    def _drop(self, key: str) -> None:
+        try:
+            with self._db:  # type: ignore[union-attr]
+                self._db.execute("DELETE FROM results WHERE key = ?", (key,))  # type: ignore[union-attr]
+        except sqlite3.DatabaseError as exc:
+            logger.debug("derived cache entry %s not deleted: %s", key[:12], exc)
 
     def put(self, key: str, value: Any) -> None:
         """Remember a value; written with the next batch or at close()."""
@@ -168,7 +237,7 @@ class DerivedCache:
 
     def flush(self) -> None:
         """Write pending values in one transaction."""
-        if self._db is None:
+        if self._db is None or not self._writable:
             self._pending.clear()
             return
         try:
@@ -177,8 +246,12 @@ class DerivedCache:
                     "INSERT OR REPLACE INTO results (key, value) VALUES (?, ?)",
                     sorted(self._pending.items()),
                 )
+        except sqlite3.OperationalError as exc:  # read-only: said once, not at every batch
+            logger.warning("derived cache %s not saved (DOSSIER_CACHE_PATH): %s", self.path, exc)
+            self._writable = False
         except sqlite3.DatabaseError as exc:
-            logger.warning("derived cache not saved: %s", exc)
+            logger.warning("derived cache %s not saved: %s", self.path, exc)
+            self._damaged(exc)
         finally:
             self._pending.clear()
 

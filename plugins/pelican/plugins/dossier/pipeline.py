@@ -149,6 +149,7 @@ def build_dossier(config: DossierConfig) -> DossierResult:
         result = _build(config, derived, code)
         derived.put(_stems_key(), config.taxonomy.stemmer.known())
     release_memory()
+    _check_empty(result, settings)
     _check_strict(result, settings)
     return result
 
@@ -345,6 +346,20 @@ def _related(
         close = related(docs, k=3, stemmer=stemmer)
         derived.put(key, close)
     return [replace(e, related=close.get(e.source_url, ())) for e in entries]
+
+
+def _check_empty(result: DossierResult, settings: Settings) -> None:
+    """A dossier with no article to publish is a problem said loudly (fatal when strict)."""
+    if any(e.cleaned for e in result.entries):
+        return
+    if settings.offline:
+        hint = (
+            f"DOSSIER_OFFLINE is on and the cache ({settings.cache_path}, DOSSIER_CACHE_PATH) "
+            "holds none of the dossier's pages: build once with the network first"
+        )
+    else:
+        hint = "no source of the dossier could be fetched or read (see the sources above)"
+    result.problems.append(f"0 articles published: {hint}")
 
 
 def _check_strict(result: DossierResult, settings: Settings) -> None:

@@ -7,6 +7,7 @@ plugin turns it into a build-stopping error.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,10 @@ DEFAULTS: dict[str, Any] = {
     "DOSSIER_CACHE_PATH": ".cache/dossier",
     "DOSSIER_OFFLINE": False,
     "DOSSIER_STRICT": False,
-    "DOSSIER_TIMEOUT": (5.0, 20.0),  # (connect, read) seconds
+    "DOSSIER_TIMEOUT": (5.0, 20.0),  # (connect, read) seconds, between two bytes
+    # Whole seconds one response may take, headers and body, however it trickles in:
+    # 60 s lets the largest body allowed (DOSSIER_MAX_BYTES) through a 1 Mbit/s link.
+    "DOSSIER_RESPONSE_DEADLINE": 60.0,
     "DOSSIER_MAX_BYTES": 5 * 1024 * 1024,
     "DOSSIER_MAX_REDIRECTS": 5,
     "DOSSIER_RETRIES": 3,
@@ -29,6 +33,10 @@ DEFAULTS: dict[str, Any] = {
     "DOSSIER_RETRY_AFTER_CAP": 30.0,  # longest Retry-After or Crawl-delay we honour, seconds
     "DOSSIER_HOST_CONCURRENCY": 4,
     "DOSSIER_HOST_DELAY": 0.0,  # minimum seconds between two requests to one host
+    # Seconds the whole build may spend waiting because a server asked (Retry-After,
+    # Crawl-delay) or a retry backs off, counted once however many threads wait together;
+    # once spent, a source that would have to wait keeps its previous copy (stale).
+    "DOSSIER_WAIT_BUDGET": 120.0,
     "DOSSIER_OBEY_ROBOTS": True,
     "DOSSIER_MAX_PAGES": 50,  # listing pages followed at most
     "DOSSIER_MAX_ARTICLES": 10000,
@@ -59,6 +67,21 @@ DEFAULTS: dict[str, Any] = {
 
 FEED_CONTENT = ("full", "summary")
 
+# Upper bounds: beyond them a value is a mistake (or an overflow waiting to happen), not
+# a choice. Seconds unless said otherwise.
+MAX_TIMEOUT = 300.0
+MAX_DEADLINE = 3600.0
+MAX_WAIT = 3600.0  # DOSSIER_RETRY_AFTER_CAP, DOSSIER_HOST_DELAY
+MAX_BACKOFF = 60.0
+MAX_WAIT_BUDGET = 86400.0
+MAX_BODY = 1024**3  # bytes
+MAX_REDIRECTS = 30
+MAX_RETRIES = 10
+MAX_CONCURRENCY = 64
+MAX_PAGES = 10_000
+MAX_ARTICLES = 1_000_000
+MAX_WORKERS = 256
+
 
 class SettingsError(ValueError):
     """A DOSSIER_* setting has a bad value."""
@@ -72,6 +95,7 @@ class Settings:
     offline: bool
     strict: bool
     timeout: tuple[float, float]
+    response_deadline: float
     max_bytes: int
     max_redirects: int
     retries: int
@@ -79,6 +103,7 @@ class Settings:
     retry_after_cap: float
     host_concurrency: int
     host_delay: float
+    wait_budget: float
     obey_robots: bool
     max_pages: int
     max_articles: int
@@ -103,18 +128,35 @@ def _bool(name: str, value: Any) -> bool:
     raise SettingsError(f"{name} must be True or False, not {value!r}")
 
 
-def _number(name: str, value: Any, *, minimum: float = 0, integer: bool = False) -> Any:
+def _number(
+    name: str,
+    value: Any,
+    *,
+    minimum: float = 0,
+    maximum: float = math.inf,
+    integer: bool = False,
+) -> Any:
+    """A finite number within [minimum, maximum], or SettingsError naming the setting."""
     kinds = (int,) if integer else (int, float)
-    if isinstance(value, bool) or not isinstance(value, kinds) or value < minimum:
+    good = not isinstance(value, bool) and isinstance(value, kinds)
+    # An int is always finite (and math.isfinite cannot take one past 1e308).
+    finite = good and (isinstance(value, int) or math.isfinite(value))
+    if not finite or not minimum <= value <= maximum:
         kind = "an integer" if integer else "a number"
-        raise SettingsError(f"{name} must be {kind} >= {minimum}, not {value!r}")
+        upper = f" and <= {maximum:g}" if math.isfinite(maximum) else ""
+        shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:40] + "…"
+        raise SettingsError(f"{name} must be {kind} >= {minimum:g}{upper}, not {shown}")
     return value
+
+
+def _seconds(name: str, value: Any, maximum: float, minimum: float = 0) -> float:
+    return float(_number(name, value, minimum=minimum, maximum=maximum))
 
 
 def _optional_count(name: str, value: Any) -> int | None:
     if value is None:
         return None
-    return _number(name, value, integer=True)
+    return _number(name, value, integer=True, maximum=MAX_WORKERS)
 
 
 def _url(name: str, value: Any) -> str:
@@ -124,9 +166,11 @@ def _url(name: str, value: Any) -> str:
     return value
 
 
-def _strings(name: str, value: Any) -> tuple[str, ...]:
+def _strings(name: str, value: Any, *, empty: bool = True) -> tuple[str, ...]:
     if isinstance(value, str) or not isinstance(value, list | tuple):
         raise SettingsError(f"{name} must be a list of strings, not {value!r}")
+    if not value and not empty:
+        raise SettingsError(f"{name} is empty: list at least one host, or nothing is fetched")
     if not all(isinstance(v, str) and v for v in value):
         raise SettingsError(f"{name} must hold only non-empty strings, not {value!r}")
     return tuple(value)
@@ -139,12 +183,19 @@ def _path(base: Path, value: Any, name: str) -> Path:
     return path if path.is_absolute() else base / path
 
 
+def _folder(path: Path, name: str) -> Path:
+    """A folder path: absent (made on first use) or a folder, never a file or a device."""
+    if path.exists() and not path.is_dir():
+        raise SettingsError(f"{name} must be a folder, but {path} exists and is not one")
+    return path
+
+
 def _timeout(name: str, value: Any) -> tuple[float, float]:
     if isinstance(value, int | float) and not isinstance(value, bool):
         value = (value, value)
     if not isinstance(value, list | tuple) or len(value) != 2:
         raise SettingsError(f"{name} must be a number or a (connect, read) pair, not {value!r}")
-    connect, read = (_number(name, v, minimum=0.001) for v in value)
+    connect, read = (_number(name, v, minimum=0.001, maximum=MAX_TIMEOUT) for v in value)
     return float(connect), float(read)
 
 
@@ -163,30 +214,30 @@ def read_settings(pelican_settings: dict[str, Any], base: Path | None = None) ->
     if base is None:
         base = Path(pelican_settings.get("PATH", ".")).resolve().parent
     hosts = tuple(
-        h.lower() for h in _strings("DOSSIER_ALLOWED_HOSTS", raw["DOSSIER_ALLOWED_HOSTS"])
+        h.lower()
+        for h in _strings("DOSSIER_ALLOWED_HOSTS", raw["DOSSIER_ALLOWED_HOSTS"], empty=False)
     )
     rules = raw["DOSSIER_RULES_PATH"]
     values = Settings(
         start_url=_url("DOSSIER_START_URL", raw["DOSSIER_START_URL"]),
         allowed_hosts=hosts,
-        cache_path=_path(base, raw["DOSSIER_CACHE_PATH"], "DOSSIER_CACHE_PATH"),
+        cache_path=_folder(
+            _path(base, raw["DOSSIER_CACHE_PATH"], "DOSSIER_CACHE_PATH"), "DOSSIER_CACHE_PATH"
+        ),
         offline=_bool("DOSSIER_OFFLINE", raw["DOSSIER_OFFLINE"]),
         strict=_bool("DOSSIER_STRICT", raw["DOSSIER_STRICT"]),
         timeout=_timeout("DOSSIER_TIMEOUT", raw["DOSSIER_TIMEOUT"]),
-        max_bytes=_number("DOSSIER_MAX_BYTES", raw["DOSSIER_MAX_BYTES"], minimum=1, integer=True),
-        max_redirects=_number("DOSSIER_MAX_REDIRECTS", raw["DOSSIER_MAX_REDIRECTS"], integer=True),
-        retries=_number("DOSSIER_RETRIES", raw["DOSSIER_RETRIES"], integer=True),
-        backoff=float(_number("DOSSIER_BACKOFF", raw["DOSSIER_BACKOFF"])),
-        retry_after_cap=float(_number("DOSSIER_RETRY_AFTER_CAP", raw["DOSSIER_RETRY_AFTER_CAP"])),
-        host_concurrency=_number(
-            "DOSSIER_HOST_CONCURRENCY", raw["DOSSIER_HOST_CONCURRENCY"], minimum=1, integer=True
+        response_deadline=_seconds(
+            "DOSSIER_RESPONSE_DEADLINE", raw["DOSSIER_RESPONSE_DEADLINE"], MAX_DEADLINE, 0.1
         ),
-        host_delay=float(_number("DOSSIER_HOST_DELAY", raw["DOSSIER_HOST_DELAY"])),
+        **_counts(raw),
+        backoff=_seconds("DOSSIER_BACKOFF", raw["DOSSIER_BACKOFF"], MAX_BACKOFF),
+        retry_after_cap=_seconds(
+            "DOSSIER_RETRY_AFTER_CAP", raw["DOSSIER_RETRY_AFTER_CAP"], MAX_WAIT
+        ),
+        host_delay=_seconds("DOSSIER_HOST_DELAY", raw["DOSSIER_HOST_DELAY"], MAX_WAIT),
+        wait_budget=_seconds("DOSSIER_WAIT_BUDGET", raw["DOSSIER_WAIT_BUDGET"], MAX_WAIT_BUDGET),
         obey_robots=_bool("DOSSIER_OBEY_ROBOTS", raw["DOSSIER_OBEY_ROBOTS"]),
-        max_pages=_number("DOSSIER_MAX_PAGES", raw["DOSSIER_MAX_PAGES"], minimum=1, integer=True),
-        max_articles=_number(
-            "DOSSIER_MAX_ARTICLES", raw["DOSSIER_MAX_ARTICLES"], minimum=1, integer=True
-        ),
         dossier_marker=_regex("DOSSIER_DOSSIER_MARKER", raw["DOSSIER_DOSSIER_MARKER"]),
         listing_pattern=_regex("DOSSIER_LISTING_PATTERN", raw["DOSSIER_LISTING_PATTERN"]),
         exclude_patterns=tuple(
@@ -211,6 +262,24 @@ def _feed_list(value: Any) -> tuple[str, ...]:
     if isinstance(value, list | tuple) and not value:
         return ()
     return _strings("DOSSIER_FEEDS", value)
+
+
+# (setting, minimum, maximum) of the integer settings, keyed by their Settings field.
+COUNTS = {
+    "max_bytes": ("DOSSIER_MAX_BYTES", 1, MAX_BODY),
+    "max_redirects": ("DOSSIER_MAX_REDIRECTS", 0, MAX_REDIRECTS),
+    "retries": ("DOSSIER_RETRIES", 0, MAX_RETRIES),
+    "host_concurrency": ("DOSSIER_HOST_CONCURRENCY", 1, MAX_CONCURRENCY),
+    "max_pages": ("DOSSIER_MAX_PAGES", 1, MAX_PAGES),
+    "max_articles": ("DOSSIER_MAX_ARTICLES", 1, MAX_ARTICLES),
+}
+
+
+def _counts(raw: dict[str, Any]) -> dict[str, int]:
+    return {
+        field: _number(name, raw[name], minimum=low, maximum=high, integer=True)
+        for field, (name, low, high) in COUNTS.items()
+    }
 
 
 def _regex(name: str, value: Any) -> str:

@@ -155,7 +155,11 @@ def _walk_listing(
     next_url: str | None = url
     while next_url and url_key(next_url) not in visited:
         if len(visited) >= settings.max_pages:
-            discovery.problems.append(f"listing longer than DOSSIER_MAX_PAGES={settings.max_pages}")
+            problem = (
+                f"listing longer than DOSSIER_MAX_PAGES={settings.max_pages}: "
+                f"pages after {next_url} not read; raise DOSSIER_MAX_PAGES to read them"
+            )
+            discovery.problems.append(problem)
             break
         visited.add(url_key(next_url))
         page = fetcher.fetch_page(next_url)
@@ -167,4 +171,16 @@ def _walk_listing(
             page.text or "", page.final_url, settings, fetcher.allowed
         )
         urls.extend(found)
-    return unique(urls)[: settings.max_articles]
+    return _at_most(unique(urls), settings, discovery)
+
+
+def _at_most(urls: list[str], settings: Settings, discovery: Discovery) -> list[str]:
+    """The first DOSSIER_MAX_ARTICLES links; cutting the rest is reported, never silent."""
+    if len(urls) > settings.max_articles:
+        discovery.problems.append(
+            f"the listing links {len(urls)} articles, more than "
+            f"DOSSIER_MAX_ARTICLES={settings.max_articles}: the last "
+            f"{len(urls) - settings.max_articles} are left out; raise DOSSIER_MAX_ARTICLES "
+            "to publish them"
+        )
+    return urls[: settings.max_articles]

@@ -12,16 +12,17 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from importlib.metadata import PackageNotFoundError, version
 from urllib.parse import urljoin
 
 import requests
-from requests.adapters import HTTPAdapter
 
 from ..settings import Settings
 from ..urls import WebURL
+from .deadline import Deadline, DeadlineAdapter
 from .encoding import media_type
 from .netsafety import UnsafeURL, check_url, system_resolver
 from .transport import (
@@ -31,6 +32,7 @@ from .transport import (
     FetchError,
     Gates,
     SystemClock,
+    WaitBudget,
     backoff_delay,
     content_length,
     status_error,
@@ -79,10 +81,11 @@ class Http:
         self.session = requests.Session()
         self.session.headers.update({"User-Agent": user_agent(), **HEADERS})
         pool = max(10, settings.host_concurrency)
-        adapter = HTTPAdapter(pool_connections=pool, pool_maxsize=pool, max_retries=0)
+        adapter = DeadlineAdapter(pool_connections=pool, pool_maxsize=pool, max_retries=0)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
-        self.gates = Gates(settings.host_concurrency, settings.host_delay, self.clock)
+        self.budget = WaitBudget(settings.wait_budget, self.clock)  # shared by every fetch thread
+        self.gates = Gates(settings.host_concurrency, settings.host_delay, self.budget, self.clock)
         self._resolved: dict[str, list[str]] = {}
 
     def get(
@@ -105,6 +108,8 @@ class Http:
                 wait = exc.retry_after
                 if wait is None:
                     wait = backoff_delay(attempt, self.settings.backoff)
+                if not self.budget.grant(wait):
+                    raise self.budget.refusal(wait, exc.reason, exc.http_status) from exc
                 logger.info("%s: %s, retrying in %.2f s", url, exc.reason, wait)
                 self.clock.sleep(wait)
                 attempt += 1
@@ -124,12 +129,16 @@ class Http:
             # One parse per hop: the host checked is the host of the string we send.
             checked = self._check(current)
             current = checked.text
-            with self.gates.slot(checked.host):
-                response = self._send(method, current, headers)
+            with self.gates.slot(checked.host), self._deadline() as deadline:
+                response = self._send(method, current, headers, deadline)
                 with response:
                     target = self._redirect_target(response, current)
                     if target is None:
-                        reply = self._finish(url, current, response, method, want_body, cap)
+                        reply = self._finish(
+                            url, current, response, (method, want_body, cap), deadline
+                        )
+                        if deadline.expired:  # the body may have been cut short
+                            raise self._too_slow()
                         return replace(reply, moved=permanent and len(visited) > 1)
                     permanent = permanent and response.status_code in PERMANENT_REDIRECTS
             if target in visited:
@@ -150,7 +159,28 @@ class Http:
             self._resolved[host] = system_resolver(host)
         return self._resolved[host]
 
-    def _send(self, method: str, url: str, headers: dict[str, str]) -> requests.Response:
+    @contextmanager
+    def _deadline(self) -> Iterator[Deadline]:
+        """The whole-response deadline of one hop; a failure past it is reported as such."""
+        with Deadline(self.settings.response_deadline) as deadline:
+            try:
+                yield deadline
+            except FetchError as exc:
+                if deadline.passed() and not exc.budget:
+                    raise self._too_slow() from exc
+                raise
+
+    def _too_slow(self) -> FetchError:
+        limit = self.settings.response_deadline
+        # Not retried: a server this slow once is likely to be as slow again, and each
+        # retry would cost another full deadline.
+        return FetchError(
+            f"timed out: response not complete within {limit:g} s (DOSSIER_RESPONSE_DEADLINE)"
+        )
+
+    def _send(
+        self, method: str, url: str, headers: dict[str, str], deadline: Deadline
+    ) -> requests.Response:
         try:
             return self.session.request(
                 method,
@@ -158,7 +188,7 @@ class Http:
                 headers=headers,
                 stream=True,
                 allow_redirects=False,
-                timeout=self.settings.timeout,
+                timeout=deadline.timeouts(*self.settings.timeout),
             )
         except requests.RequestException as exc:
             raise _network_error(exc) from exc
@@ -176,10 +206,10 @@ class Http:
         url: str,
         final_url: str,
         response: requests.Response,
-        method: str,
-        want_body: Callable[[str | None], bool],
-        cap: int | None,
+        wanted_body: tuple[str, Callable[[str | None], bool], int | None],
+        deadline: Deadline,
     ) -> Reply:
+        method, want_body, cap = wanted_body
         status = response.status_code
         if status != 304 and not 200 <= status < 300:
             retry_after = response.headers.get("Retry-After")
@@ -188,7 +218,7 @@ class Http:
         wanted = want_body(media_type(response.headers.get("Content-Type")))
         if method == "GET" and status != 304 and wanted:
             self._check_coding(response)
-            body = _read_body(response, cap or self.settings.max_bytes)
+            body = _read_body(response, cap or self.settings.max_bytes, deadline)
         return Reply(url, final_url, status, dict(response.headers), body)
 
     def _check_coding(self, response: requests.Response) -> None:
@@ -222,8 +252,8 @@ def _short(text: str, limit: int = 120) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _read_body(response: requests.Response, cap: int) -> bytes:
-    """Read a streamed body, refusing more than ``cap`` bytes or a short one."""
+def _read_body(response: requests.Response, cap: int, deadline: Deadline) -> bytes:
+    """Read a streamed body, refusing more than ``cap`` bytes, a short one or a late one."""
     announced = content_length(response.headers)
     if announced is not None and announced > cap:
         raise FetchError(f"body too large (Content-Length {announced} > {cap} bytes)")
@@ -234,6 +264,8 @@ def _read_body(response: requests.Response, cap: int) -> bytes:
             received += len(chunk)
             if received > cap:
                 raise FetchError(f"body too large (more than {cap} bytes)")
+            if deadline.passed():
+                raise FetchError("response deadline passed")  # reported by Http._deadline
             chunks.append(chunk)
     except requests.exceptions.ContentDecodingError as exc:
         coding = response.headers.get("Content-Encoding")

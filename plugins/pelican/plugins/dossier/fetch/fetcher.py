@@ -45,7 +45,7 @@ class Fetcher:
         self.settings = settings
         self.clock = clock  # None: the system's; tests give a fake one
         self.progress = settings.progress if progress is None else progress
-        self.store = CacheStore(settings.cache_path)
+        self.store = CacheStore(settings.cache_path, read_only=settings.offline)
         self.policy = PagePolicy(settings, lambda: self.http, self.store, validate)
         self._outcomes: list[Fetched] = []
         self._done: dict[tuple[str, bool], Fetched] = {}

@@ -19,6 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from ..model import Fetched
+from .transport import BUDGET_SETTING
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +60,14 @@ def render_report(outcomes: Sequence[Fetched], console: Console | None = None) -
         if problems:
             console.print(_problems_table(problems))
     logger.log(logging.WARNING if problems else logging.INFO, "%s", summary_line(outcomes))
+    skipped = [o.url for o in outcomes if BUDGET_SETTING in o.reason]
+    if skipped:
+        logger.warning(
+            "wait budget spent (%s): %d source(s) not fetched fresh: %s",
+            BUDGET_SETTING,
+            len(skipped),
+            ", ".join(skipped),
+        )
 
 
 def _counts_table(outcomes: Sequence[Fetched]) -> Table:

@@ -7,6 +7,7 @@ to wait before a retry and to keep each host at its concurrency and delay limits
 from __future__ import annotations
 
 import email.utils
+import math
 import random
 import threading
 import time
@@ -36,6 +37,7 @@ class FetchError(Exception):
         gone: bool = False,
         retry: bool = False,
         retry_after: float | None = None,
+        budget: bool = False,
     ) -> None:
         super().__init__(reason)
         self.reason = reason
@@ -43,6 +45,7 @@ class FetchError(Exception):
         self.gone = gone
         self.retry = retry
         self.retry_after = retry_after
+        self.budget = budget  # not fetched because the build's wait budget is spent
 
 
 def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
@@ -77,6 +80,7 @@ def status_error(status: int, retry_after: str | None, cap: float) -> FetchError
     wait = retry_after_seconds(retry_after)
     if wait is not None and wait > cap:
         reason = f"{reason}, Retry-After {wait:.0f} s is over the {cap:.0f} s cap"
+        reason += " (DOSSIER_RETRY_AFTER_CAP)"
         return FetchError(reason, http_status=status)
     return FetchError(reason, http_status=status, retry=True, retry_after=wait)
 
@@ -99,13 +103,63 @@ class SystemClock:
         time.sleep(seconds)
 
 
+# Every reason given for a source skipped because the wait budget was spent holds this
+# (the report counts them by it).
+BUDGET_SETTING = "DOSSIER_WAIT_BUDGET"
+
+
+class WaitBudget:
+    """The seconds of waiting the whole build may spend, shared by every fetch thread.
+
+    A wait is counted as wall-clock time: waits that overlap (four threads sleeping on
+    the same Retry-After) are counted once, so the budget bounds how much longer the
+    build takes because of them. A wait that would go over the budget is refused.
+    """
+
+    def __init__(self, seconds: float, clock: Clock | None = None) -> None:
+        self.seconds = seconds
+        self._clock = clock or SystemClock()
+        self._lock = threading.Lock()
+        self._spent = 0.0
+        self._horizon = 0.0  # when the latest granted wait ends (monotonic clock)
+
+    def grant(self, wait: float) -> bool:
+        """Reserve ``wait`` seconds from now; False (nothing reserved) when over budget."""
+        if wait <= 0:
+            return True
+        with self._lock:
+            start = self._clock.monotonic()
+            charge = max(0.0, start + wait - max(start, self._horizon))
+            if self._spent + charge > self.seconds:
+                return False
+            self._spent += charge
+            self._horizon = max(self._horizon, start + wait)
+            return True
+
+    @property
+    def spent(self) -> float:
+        """Seconds of waiting granted so far."""
+        with self._lock:
+            return self._spent
+
+    def refusal(self, wait: float, why: str, http_status: int | None = None) -> FetchError:
+        """The error of a source that is not fetched because the budget is spent."""
+        return FetchError(
+            f"{why}; not waiting {wait:.1f} s more: the build's wait budget is spent "
+            f"({BUDGET_SETTING}={self.seconds:g} s)",
+            http_status=http_status,
+            budget=True,
+        )
+
+
 class HostGate:
     """At most ``concurrency`` requests in flight to one host, starts ``delay`` apart."""
 
-    def __init__(self, concurrency: int, delay: float, clock: Clock) -> None:
+    def __init__(self, concurrency: int, delay: float, budget: WaitBudget, clock: Clock) -> None:
         self._slots = threading.BoundedSemaphore(concurrency)
         self._clock = clock
         self._delay = delay
+        self._budget = budget
         self._lock = threading.Lock()
         self._next_start = 0.0
 
@@ -119,7 +173,11 @@ class HostGate:
         """Hold one of the host's slots for the duration of a request."""
         with self._slots:
             with self._lock:
-                start = max(self._clock.monotonic(), self._next_start)
+                now = self._clock.monotonic()
+                start = max(now, self._next_start)
+                if not self._budget.grant(start - now):
+                    why = f"request spacing of {self._delay:g} s (Crawl-delay, DOSSIER_HOST_DELAY)"
+                    raise self._budget.refusal(start - now, why)
                 self._next_start = start + self._delay
             wait = start - self._clock.monotonic()
             if wait > 0:
@@ -130,10 +188,17 @@ class HostGate:
 class Gates:
     """One HostGate per host, created on first use."""
 
-    def __init__(self, concurrency: int, delay: float, clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        concurrency: int,
+        delay: float,
+        budget: WaitBudget | None = None,
+        clock: Clock | None = None,
+    ) -> None:
         self._concurrency = concurrency
         self._delay = delay
         self._clock = clock or SystemClock()
+        self.budget = budget or WaitBudget(math.inf, self._clock)
         self._gates: dict[str, HostGate] = {}
         self._lock = threading.Lock()
 
@@ -141,7 +206,8 @@ class Gates:
         with self._lock:
             gate = self._gates.get(host)
             if gate is None:
-                gate = self._gates[host] = HostGate(self._concurrency, self._delay, self._clock)
+                gate = HostGate(self._concurrency, self._delay, self.budget, self._clock)
+                self._gates[host] = gate
             return gate
 
     def slot(self, host: str) -> AbstractContextManager[None]:

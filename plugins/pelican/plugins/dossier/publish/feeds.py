@@ -153,9 +153,12 @@ def load_state(path: Path) -> State:
 def save_state(path: Path, state: State) -> None:
     """Write the state atomically, sorted, only when it changed."""
     text = json.dumps({"version": STATE_VERSION, "entries": state}, indent=1, sort_keys=True)
-    if path.exists() and path.read_text(encoding="utf-8") == text + "\n":
-        return
-    _write(path, (text + "\n").encode("utf-8"))
+    try:
+        if path.exists() and path.read_text(encoding="utf-8") == text + "\n":
+            return
+        _write(path, (text + "\n").encode("utf-8"))
+    except OSError as exc:  # a read-only cache (offline build): the feeds are still written
+        logger.warning("feeds: state not saved in DOSSIER_CACHE_PATH (%s): %s", path, exc)
 
 
 def next_updated(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import tomllib
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
@@ -32,6 +33,10 @@ GROUPS = ("levier", "enjeu", "approche", "echelle")
 _TOP_KEYS = {"version", "fallback", "tagger", "theme"}
 _THEME_KEYS = {"slug", "label", "description", "group", "terms", "exclude"}
 _TERM_KEYS = {"term", "weight"}
+# Beyond these a weight or tagger parameter is a typo: inf or nan would make every score
+# the same (or none comparable), and silently change the tags.
+MAX_WEIGHT = 100.0
+MAX_PARAM = 1000.0
 
 
 # (stems of the phrase, theme position, term position or -1 for an exclusion)
@@ -196,12 +201,24 @@ def _term(where: str, name: str, key: str, item: Any, stemmer: Stemmer) -> Term:
         text, weight = item, 1.0
     if not isinstance(text, str) or not text.strip():
         raise TaxonomyError(f"{where}: {name}: {key} entry {item!r} is not a non-empty string")
-    if isinstance(weight, bool) or not isinstance(weight, int | float) or weight <= 0:
-        raise TaxonomyError(f"{where}: {name}: weight of {text!r} must be a positive number")
+    if not _finite(weight, above=0, at_most=MAX_WEIGHT):
+        raise TaxonomyError(
+            f"{where}: {name}: weight of {text!r} must be a positive number "
+            f"(at most {MAX_WEIGHT:g}), not {weight!r}"
+        )
     term_stems = tuple(stemmer(text))
     if not term_stems:
         raise TaxonomyError(f"{where}: {name}: {key} entry {text!r} has only stopwords")
     return Term(text=text.strip(), weight=float(weight), stems=term_stems)
+
+
+def _finite(
+    value: Any, *, above: float = -math.inf, at_least: float = -math.inf, at_most: float
+) -> bool:
+    """A real number (not a bool), finite, > above, >= at_least and <= at_most."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return math.isfinite(value) and above < value and at_least <= value <= at_most
 
 
 def _text(where: str, name: str, key: str, value: Any, allow_empty: bool = False) -> str:
@@ -236,8 +253,13 @@ def _params(where: str, table: Any) -> TaggerParams:
     _check_keys(where, "[tagger]", table, set(defaults))
     values = {**defaults, **table}
     for key, value in values.items():
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-            raise TaxonomyError(f"{where}: [tagger]: {key} must be a number >= 0")
+        if not _finite(value, at_least=0, at_most=MAX_PARAM):
+            raise TaxonomyError(
+                f"{where}: [tagger]: {key} must be a number >= 0 "
+                f"(at most {MAX_PARAM:g}), not {value!r}"
+            )
+    if values["relative"] > 1:
+        raise TaxonomyError(f"{where}: [tagger]: relative is a share of the best score: 0 to 1")
     max_themes = values["max_themes"]
     if not isinstance(max_themes, int) or not 1 <= max_themes <= len(SLUGS):
         raise TaxonomyError(f"{where}: [tagger]: max_themes must be an integer from 1 to 12")

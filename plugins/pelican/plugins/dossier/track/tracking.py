@@ -141,7 +141,15 @@ def track(
     """Advance and store the history; drop what left the dossier unless it is kept."""
     moment = now()
     history = advance(previous, (seen(e, sources) for e in entries), moment, sources.complete)
-    save_history(settings.cache_path, history)
+    try:
+        save_history(settings.cache_path, history)
+    except OSError as exc:  # a read-only cache is read as it is, offline (see httpcache)
+        logger.warning(
+            "history not saved in DOSSIER_CACHE_PATH %s (%s): the next build compares with "
+            "the one before",
+            settings.cache_path,
+            exc.strerror or exc,
+        )
     origins = {key: tuple(value) for key, value in sources.origins.items()}
     tracking = Tracking(history, moment, settings.new_days, origins)
     if not settings.keep_removed:
