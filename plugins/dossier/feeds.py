@@ -16,8 +16,6 @@ import hashlib
 import json
 import logging
 import mimetypes
-import os
-import tempfile
 import uuid
 from collections.abc import Iterable
 from dataclasses import replace
@@ -29,6 +27,7 @@ from zoneinfo import ZoneInfo
 
 import nh3
 
+from .atomic import write_atomic
 from .feedxml import (
     Enclosure,
     FeedEntry,
@@ -145,7 +144,7 @@ def save_state(path: Path, state: State) -> None:
     text = json.dumps({"version": STATE_VERSION, "entries": state}, indent=1, sort_keys=True)
     if path.exists() and path.read_text(encoding="utf-8") == text + "\n":
         return
-    _write(path, (text + "\n").encode("utf-8"))
+    write_atomic(path, (text + "\n").encode("utf-8"))
 
 
 def next_updated(
@@ -261,20 +260,11 @@ def write_feeds(context: dict[str, Any], settings: dict[str, Any], output: Path)
     planned = build_feeds(themes, settings, entries)
     written = []
     for feed, atom_path, rss_path in planned:
-        written.append(_write(output / atom_path, atom_feed(feed)))
-        written.append(_write(output / rss_path, rss_feed(feed)))
+        written.append(write_atomic(output / atom_path, atom_feed(feed)))
+        written.append(write_atomic(output / rss_path, rss_feed(feed)))
     title = f"{settings.get('SITENAME') or 'Dossier'} : les flux"
     owner = str(settings.get("AUTHOR") or "")
     document = opml([p[0] for p in planned], title, owner, THEMES_GROUP)
-    written.append(_write(output / feed_paths(settings)["HUB_FEED_OPML"], document))
+    written.append(write_atomic(output / feed_paths(settings)["HUB_FEED_OPML"], document))
     logger.info("feeds: %d files, %d entries", len(written), len(entries))
     return written
-
-
-def _write(path: Path, data: bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".feed-", suffix=".tmp")
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    os.replace(tmp, path)
-    return path
