@@ -9,7 +9,9 @@ cache, where an entry id shared between two feeds would keep only one of the ite
 
 from __future__ import annotations
 
+import json
 import os
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -23,6 +25,7 @@ import pytest
 from dossier.atomic import write_atomic
 from mirror import MirrorServer
 from test_build import EXPECTED, ROOT, build
+from test_feeds import NEWSBOAT
 
 UMASK = 0o022  # the usual one; the build runs under it whatever the test runner's is
 THEME_STATIC = ROOT / "theme" / "static"
@@ -116,3 +119,35 @@ def test_the_atomic_writer_follows_any_umask(tmp_path: Path) -> None:
         assert stat.S_IMODE(target.stat().st_mode) == mode
         assert target.read_bytes() == b"[]\n"
         assert [p.name for p in target.parent.iterdir()] == ["file.json"]
+
+
+def newsboat_counts(opml: Path, home: Path) -> dict[str, int]:
+    """Import the OPML into a fresh newsboat, fetch every feed; items per feed in its cache."""
+    home.mkdir()
+    (home / "config").write_text("", encoding="utf-8")
+    env = {"HOME": str(home), "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
+    base = [NEWSBOAT, "-u", "urls", "-c", "cache.db", "-C", "config"]
+    for extra in (["-i", str(opml)], ["-x", "reload"]):
+        result = subprocess.run(
+            [*base, *extra], cwd=home, env=env, capture_output=True, text=True, timeout=120
+        )
+        assert result.returncode == 0, (extra, result.stdout, result.stderr)
+    query = (
+        "SELECT f.rssurl, (SELECT count(*) FROM rss_item i WHERE i.feedurl = f.rssurl) "
+        "FROM rss_feed f"
+    )
+    with sqlite3.connect(home / "cache.db") as db:
+        return dict(db.execute(query).fetchall())
+
+
+@pytest.mark.newsboat
+@pytest.mark.skipif(NEWSBOAT is None, reason="newsboat is not installed (apt-get install newsboat)")
+def test_newsboat_subscribed_to_the_opml_gets_every_feed_in_full(
+    served: tuple[Path, str], tmp_path: Path
+) -> None:
+    output, url = served
+    data = json.loads((output / "dossier.json").read_text(encoding="utf-8"))
+    expected = {f"{url}/feeds/all.atom.xml": data["dossier"]["found"]}
+    expected |= {f"{url}/feeds/themes/{t['slug']}.atom.xml": t["count"] for t in data["themes"]}
+    assert len(expected) == 13 and data["dossier"]["found"] == len(EXPECTED["articles"])
+    assert newsboat_counts(output / "feeds" / "dossier.opml", tmp_path / "home") == expected

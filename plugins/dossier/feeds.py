@@ -4,10 +4,15 @@ Pelican's own feeds are switched off (pelicanconf.py) because they cannot give
 what readers need here. An entry's id is ``urn:uuid:`` + uuid5 of its canonical
 source URL, normalised with ``urls.url_key`` (never the build time, the output
 host or a slug), so a reader never shows an article twice after a rebuild or a
-move. An entry's ``updated`` moves only when the cleaned content changes: a small
-JSON state file in the dossier cache maps each id to a content hash and the
-``updated`` given. A feed's date is its newest entry's, so the same content gives
-the same bytes. ``feedxml`` writes the documents (with lxml; its docstring says why).
+move. A theme's feed gives the article an id of its own, derived from that one and
+the theme (``scoped_id``): readers such as newsboat keep one item per id across all
+the feeds they follow, so a shared id would leave the article in only one of them.
+An entry's author is the article's, else its source as the site names it (« Cerema »);
+a feed's author is the site. An entry's ``updated`` moves only when the cleaned
+content changes: a small JSON state file in the dossier cache maps each id to a content
+hash and the ``updated`` given. A feed's date is its newest entry's, so the same content gives
+the same bytes; an empty feed takes the newest date known (``fallback_date``).
+``feedxml`` writes the documents (with lxml; its docstring says why).
 """
 
 from __future__ import annotations
@@ -40,7 +45,7 @@ from .feedxml import (
     xml_text,
 )
 from .settings import read_settings
-from .urls import url_key
+from .urls import host_of, url_key
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +70,22 @@ Planned = tuple[FeedInfo, str, str]  # the feed, its Atom and RSS paths under OU
 def entry_id(canonical_url: str) -> str:
     """A stable id: uuid5 of the normalised canonical source URL."""
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, url_key(canonical_url))}"
+
+
+def scoped_id(article_id: str, scope: str) -> str:
+    """The id of an article in one scoped feed (a theme's): uuid5 of the scope in its id."""
+    namespace = uuid.UUID(article_id.removeprefix("urn:uuid:"))
+    return f"urn:uuid:{uuid.uuid5(namespace, f'feed-{scope}')}"
+
+
+def source_of(article: Any) -> str:
+    """Who published the original, as the site shows it (« Cerema »), else its host."""
+    from .filters import source_name  # here: filters imports this module for its links
+
+    host = getattr(article, "source_host", None) or host_of(
+        getattr(article, "canonical_url", None) or getattr(article, "source_url", None) or ""
+    )
+    return xml_text(source_name(host)).strip()
 
 
 def feed_id(start_url: str, name: str) -> str:
@@ -110,7 +131,7 @@ def make_entry(
     canonical = getattr(article, "canonical_url", None) or getattr(article, "source_url", None)
     published = _aware(getattr(article, "published", None) or article.date, zone) or EPOCH
     source_updated = _aware(getattr(article, "updated", None), zone) or published
-    author = xml_text(getattr(article, "source_author", None)).strip()
+    author = xml_text(getattr(article, "source_author", None)).strip() or source_of(article)
     return FeedEntry(
         id=entry_id(canonical or link),
         title=xml_text(article.title).strip(),
@@ -209,16 +230,41 @@ def _feed(ident: str, title: str, subtitle: str, urls: tuple[str, ...], **kw: An
     )
 
 
+def fallback_date(
+    entries: list[FeedEntry], last_fetched: datetime | None = None, state: State | None = None
+) -> datetime:
+    """The date of a feed without entries: the newest entry's, else the dossier's last fetch,
+    else the newest ``updated`` the state remembers, else now (nothing else is known)."""
+    if entries:
+        return max(e.updated for e in entries)
+    if last_fetched is not None:
+        return _aware(last_fetched, ZoneInfo("UTC")).replace(microsecond=0)
+    remembered = [_parse_date(r.get("updated", "")) for r in (state or {}).values()]
+    known = [d for d in remembered if d is not None]
+    return max(known) if known else datetime.now(UTC).replace(microsecond=0)
+
+
+def _parse_date(text: str) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def build_feeds(
-    themes: list[Theme], settings: dict[str, Any], entries: list[FeedEntry]
+    themes: list[Theme],
+    settings: dict[str, Any],
+    entries: list[FeedEntry],
+    fallback: datetime | None = None,
 ) -> list[Planned]:
     """The dossier's feed first, then one per theme in taxonomy order (empty ones too)."""
     base, paths = site_base(settings), feed_paths(settings)
     start = read_settings(settings).start_url
     sitename = settings.get("SITENAME") or "Dossier"
     common = {
-        "author": settings.get("AUTHOR") or sitename,
-        "fallback": max((e.updated for e in entries), default=EPOCH),
+        "author": sitename,
+        "fallback": fallback or fallback_date(entries),
         "limit": settings.get("FEED_MAX_ITEMS"),
     }
     files = (paths["HUB_FEED_ATOM"], paths["HUB_FEED_RSS"])
@@ -234,7 +280,11 @@ def build_feeds(
         )
         page = settings.get("TAG_URL", "tag/{slug}.html").format(slug=slug)
         urls = (f"{base}/{page}", *(f"{base}/{f}" for f in files))
-        mine = [e for e in entries if any(s == slug for s, _ in e.categories)]
+        mine = [
+            replace(e, id=scoped_id(e.id, slug))
+            for e in entries
+            if any(s == slug for s, _ in e.categories)
+        ]
         title = f"{sitename} — {label}"
         feed = _feed(feed_id(start, slug), title, description, urls, entries=mine, **common)
         planned.append((feed, *files))
@@ -257,7 +307,9 @@ def write_feeds(context: dict[str, Any], settings: dict[str, Any], output: Path)
     state_path = dossier.cache_path / STATE_FILE
     entries, state = apply_state(pairs, load_state(state_path))
     save_state(state_path, state)
-    planned = build_feeds(themes, settings, entries)
+    last_fetched = getattr(context.get("dossier"), "last_fetched", None)
+    fallback = fallback_date(entries, last_fetched, state)
+    planned = build_feeds(themes, settings, entries, fallback)
     written = []
     for feed, atom_path, rss_path in planned:
         written.append(write_atomic(output / atom_path, atom_feed(feed)))
