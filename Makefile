@@ -9,6 +9,10 @@ OUTPUT ?= output
 PORT ?= 8000
 MIRROR_PORT ?= 8765
 DEMO_CACHE := .cache/demo
+# `DOSSIER_OFFLINE=true make html` publishes what the cache holds without the network;
+# PELICANOPTS passes anything else to pelican (e.g. -e 'DOSSIER_STRICT=true').
+PELICANOPTS ?=
+OFFLINE_OPT := $(if $(DOSSIER_OFFLINE),-e 'DOSSIER_OFFLINE=$(DOSSIER_OFFLINE)')
 # axe-core (accessibility checks in the browser tests) comes from the npm registry at
 # set-up time, pinned; it is never committed.
 AXE := .cache/npm/node_modules/axe-core/axe.min.js
@@ -34,7 +38,7 @@ $(VENV)/.bench: pyproject.toml | $(BIN)/python
 	touch $@ $(VENV)/.dev $(VENV)/.site
 
 html: $(VENV)/.site
-	$(PELICAN) content -s pelicanconf.py -o $(OUTPUT)
+	$(PELICAN) content -s pelicanconf.py -o $(OUTPUT) $(OFFLINE_OPT) $(PELICANOPTS)
 
 $(AXE):
 	npm install --no-save --no-audit --no-fund --silent --prefix .cache/npm axe-core@$(AXE_VERSION)
@@ -50,7 +54,7 @@ lint: $(VENV)/.dev
 
 serve:
 	@echo "Serving $(OUTPUT)/ on http://127.0.0.1:$(PORT)/"
-	cd $(OUTPUT) && ../$(BIN)/python -m http.server --bind 127.0.0.1 $(PORT)
+	$(BIN)/python -m http.server --bind 127.0.0.1 --directory $(OUTPUT) $(PORT)
 
 # Build the complete site from the project's own sample mirror (no internet), then serve it.
 demo: $(VENV)/.site

@@ -17,6 +17,7 @@ from jinja2 import pass_context
 
 from .feeds import feed_paths, site_base
 from .picture import theme_map
+from .reasons import reason_fr
 
 logger = logging.getLogger(__name__)
 
@@ -144,6 +145,7 @@ FILTERS: dict[str, Any] = {
     "theme_slugs": theme_slugs,
     "pdf_of": pdf_of,
     "source_name": source_name,
+    "reason_fr": reason_fr,
     "origin": origin,
     "theme_map": theme_map,
     "feed_url": feed_url,

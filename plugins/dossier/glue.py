@@ -18,11 +18,15 @@ from .publish import (
     write_empty_theme_pages,
     write_json,
 )
-from .report import render_report
+from .report import BuildSummary, render_closing, render_report
 from .search import build_search
 from .settings import read_settings
 
 logger = logging.getLogger(__name__)
+
+# Where inject_articles leaves the closing summary for finish: Pelican gives the
+# finalized signal only the Pelican object, whose settings dict the generators share.
+SUMMARY_KEY = "_dossier_summary"
 
 
 def configure(pelican: object) -> None:
@@ -37,7 +41,7 @@ def inject_articles(generator: object) -> None:
     gen_settings = generator.settings  # type: ignore[attr-defined]
     settings = read_settings(gen_settings)
     result = build_dossier(settings)
-    render_report(result.outcomes)
+    render_report(result.outcomes, articles={e.source_url for e in result.entries})
     for problem in result.problems:
         logger.warning("dossier: %s", problem)
     articles = make_articles(result, gen_settings, generator.context)  # type: ignore[attr-defined]
@@ -47,6 +51,13 @@ def inject_articles(generator: object) -> None:
     )
     generator.context["dossier"] = hub_context(result, articles)  # type: ignore[attr-defined]
     generator.context["dossier_json"] = dossier_json(result, articles)  # type: ignore[attr-defined]
+    gen_settings[SUMMARY_KEY] = BuildSummary(
+        published=len(articles),
+        announced=result.info.announced,
+        themes=len(result.taxonomy.themes),
+        outcomes=tuple(result.outcomes),
+        offline=settings.offline,
+    )
 
 
 def write_outputs(generator: object, writer: object) -> None:
@@ -59,10 +70,14 @@ def write_outputs(generator: object, writer: object) -> None:
     write_feeds(generator.context, generator.settings, output)  # type: ignore[attr-defined]
 
 
-def index_search(pelican: object) -> None:
-    """Build the full-text search index over the site Pelican has just written."""
+def finish(pelican: object) -> None:
+    """Index the written site for search, then print the closing summary."""
     settings = pelican.settings  # type: ignore[attr-defined]
-    build_search(Path(settings["OUTPUT_PATH"]), read_settings(settings).search)
+    output = Path(settings["OUTPUT_PATH"])
+    build_search(output, read_settings(settings).search)
+    summary = settings.pop(SUMMARY_KEY, None)
+    if summary is not None:
+        render_closing(summary, output)
 
 
 def register() -> None:
@@ -70,4 +85,4 @@ def register() -> None:
     signals.initialized.connect(configure)
     signals.article_generator_pretaxonomy.connect(inject_articles)
     signals.article_writer_finalized.connect(write_outputs)
-    signals.finalized.connect(index_search)
+    signals.finalized.connect(finish)
