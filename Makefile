@@ -13,12 +13,14 @@ DEMO_CACHE := .cache/demo
 # PELICANOPTS passes anything else to pelican (e.g. -e 'DOSSIER_STRICT=true').
 PELICANOPTS ?=
 OFFLINE_OPT := $(if $(DOSSIER_OFFLINE),-e 'DOSSIER_OFFLINE=$(DOSSIER_OFFLINE)')
+# `make publish SITEURL=https://example.org/dossier` builds for that address.
+SITEURL_OPT := $(if $(SITEURL),-e 'SITEURL="$(SITEURL)"')
 # axe-core (accessibility checks in the browser tests) comes from the npm registry at
 # set-up time, pinned; it is never committed.
 AXE := .cache/npm/node_modules/axe-core/axe.min.js
 AXE_VERSION := 4.10.3
 
-.PHONY: html test serve demo lint bench bench-extract clean
+.PHONY: html publish test serve demo lint bench bench-extract clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,8 +39,14 @@ $(VENV)/.bench: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev,search,bench]'
 	touch $@ $(VENV)/.dev $(VENV)/.site
 
+# A local build: relative links (opens from disk or `make serve`); its feeds point to
+# http://127.0.0.1:$(PORT)/, where `make serve` serves it.
 html: $(VENV)/.site
-	$(PELICAN) content -s pelicanconf.py -o $(OUTPUT) $(OFFLINE_OPT) $(PELICANOPTS)
+	$(PELICAN) content -s pelicanconf.py -o $(OUTPUT) -e PORT=$(PORT) $(OFFLINE_OPT) $(PELICANOPTS)
+
+# The site to put online: absolute links on SITEURL (publishconf.py, or SITEURL=...).
+publish: $(VENV)/.site
+	$(PELICAN) content -s publishconf.py -o $(OUTPUT) $(SITEURL_OPT) $(OFFLINE_OPT) $(PELICANOPTS)
 
 $(AXE):
 	npm install --no-save --no-audit --no-fund --silent --prefix .cache/npm axe-core@$(AXE_VERSION)

@@ -302,9 +302,20 @@ def test_feed_max_items_keeps_the_newest_entries(tmp_path: Path) -> None:
 
 
 def test_without_an_absolute_siteurl_nothing_is_written(tmp_path: Path, caplog) -> None:
-    settings = settings_for(tmp_path / "cache", SITEURL="")
+    # a site built for absolute URLs (RELATIVE_URLS off) but without an address
+    settings = settings_for(tmp_path / "cache", SITEURL="", RELATIVE_URLS=False)
     assert write_feeds({"articles": [], "dossier": hub()}, settings, tmp_path / "out") == []
     assert "must be an absolute URL" in caplog.text
+
+
+def test_a_local_build_points_its_feeds_where_make_serve_serves_it(tmp_path: Path) -> None:
+    settings = settings_for(tmp_path / "cache", SITEURL="", PORT=8123)
+    assert settings["RELATIVE_URLS"] is True and settings["FEED_DOMAIN"] == ""
+    written = write_feeds({"articles": sample(settings), "dossier": hub()}, settings, tmp_path)
+    feed = feedparser.parse((tmp_path / "feeds/all.atom.xml").read_bytes())
+    assert len(written) == 27 and feed.bozo == 0
+    assert feed.feed.links[0].href == "http://127.0.0.1:8123/feeds/all.atom.xml"
+    assert feed.entries[0].link == "http://127.0.0.1:8123/articles/capteurs/"
 
 
 def test_each_feed_gives_an_article_its_own_stable_id(tmp_path: Path) -> None:

@@ -162,7 +162,8 @@ def test_the_hub_without_any_copy_explains_in_french(offline: dict) -> None:
 def test_the_build_ends_with_where_and_what_next(offline: dict, capsys) -> None:
     # the fixture's builds printed into another test's capture: build once more, here
     capsys.readouterr()
-    build(offline["stale"].parent / "again", offline["stale"].parent / "cache", offline["start"])
+    again, cache = offline["stale"].parent / "again", offline["stale"].parent / "cache"
+    build(again, cache, offline["start"], RELATIVE_URLS=True)  # a local build: make serve
     lines = capsys.readouterr().out.splitlines()
     first = lines.index(next(x for x in lines if x.startswith("Published 16 articles")))
     tail = lines[first : lines.index(next(x for x in lines if x.startswith("Done: ")))]
@@ -197,3 +198,8 @@ def test_closing_lines_name_failures_and_hint_only_for_the_network(tmp_path: Pat
     no_network = closing_lines(BuildSummary(1, None, 12, (gone, fresh)), tmp_path)
     assert not any("make demo" in line for line in no_network)
     assert no_network[-1].startswith("Next: make serve OUTPUT=")
+    public = BuildSummary(1, None, 12, (fresh,), siteurl="https://example.org/villes")
+    assert closing_lines(public, tmp_path)[-1] == (
+        f"Next: copy the content of {tmp_path.resolve()} to the host serving "
+        "https://example.org/villes (README: « Putting the site online »)"
+    )

@@ -96,6 +96,7 @@ def build_sample(output: Path, monkeypatch: pytest.MonkeyPatch, empty: bool = Fa
         "DOSSIER_CACHE_PATH": str(output.parent / "cache"),
         "SITEURL": SITEURL,
         "FEED_DOMAIN": SITEURL,
+        "RELATIVE_URLS": False,  # absolute URLs, as publishconf.py gives
     }
     Pelican(read_settings(str(ROOT / "pelicanconf.py"), override=override)).run()
     return output

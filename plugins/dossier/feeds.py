@@ -205,8 +205,19 @@ def theme_list(hub: Any, articles: list[Any]) -> list[Theme]:
 
 
 def site_base(settings: dict[str, Any]) -> str:
-    """The absolute URL every feed link starts with: FEED_DOMAIN, else SITEURL."""
+    """The URL feed links start with: FEED_DOMAIN, else SITEURL (relative in a page of a
+    site built with RELATIVE_URLS)."""
     return str(settings.get("FEED_DOMAIN") or settings.get("SITEURL") or "").rstrip("/")
+
+
+def feed_base(settings: dict[str, Any]) -> str:
+    """The absolute URL inside the feed files: ``site_base``; for a local build with
+    relative URLs and no address, where `make serve` serves it (http://BIND:PORT)."""
+    base = site_base(settings)
+    if urlsplit(base).scheme or not settings.get("RELATIVE_URLS"):
+        return base
+    host = settings.get("BIND") or "127.0.0.1"
+    return f"http://{host}:{settings.get('PORT') or 8000}"
 
 
 def feed_paths(settings: dict[str, Any]) -> dict[str, str]:
@@ -259,7 +270,7 @@ def build_feeds(
     fallback: datetime | None = None,
 ) -> list[Planned]:
     """The dossier's feed first, then one per theme in taxonomy order (empty ones too)."""
-    base, paths = site_base(settings), feed_paths(settings)
+    base, paths = feed_base(settings), feed_paths(settings)
     start = read_settings(settings).start_url
     sitename = settings.get("SITENAME") or "Dossier"
     common = {
@@ -293,7 +304,7 @@ def build_feeds(
 
 def write_feeds(context: dict[str, Any], settings: dict[str, Any], output: Path) -> list[Path]:
     """Write every Atom and RSS feed and the OPML list; return the files written."""
-    base = site_base(settings)
+    base = feed_base(settings)
     if urlsplit(base).scheme not in ("http", "https"):
         logger.error("feeds: SITEURL or FEED_DOMAIN must be an absolute URL, not %r", base)
         return []

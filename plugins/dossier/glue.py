@@ -10,7 +10,7 @@ from pelican.utils import order_content
 
 from .feeds import write_feeds
 from .filters import FILTERS
-from .pipeline import build_dossier
+from .pipeline import DossierResult, build_dossier
 from .publish import (
     dossier_json,
     hub_context,
@@ -51,12 +51,20 @@ def inject_articles(generator: object) -> None:
     )
     generator.context["dossier"] = hub_context(result, articles)  # type: ignore[attr-defined]
     generator.context["dossier_json"] = dossier_json(result, articles)  # type: ignore[attr-defined]
-    gen_settings[SUMMARY_KEY] = BuildSummary(
-        published=len(articles),
+    gen_settings[SUMMARY_KEY] = _summary(result, len(articles), gen_settings)
+
+
+def _summary(result: DossierResult, published: int, settings: dict) -> BuildSummary:
+    """What the closing summary will say about this build."""
+    local = f"http://{settings.get('BIND') or '127.0.0.1'}:{settings.get('PORT') or 8000}/"
+    return BuildSummary(
+        published=published,
         announced=result.info.announced,
         themes=len(result.taxonomy.themes),
         outcomes=tuple(result.outcomes),
-        offline=settings.offline,
+        offline=read_settings(settings).offline,
+        serve_url=local,
+        siteurl="" if settings.get("RELATIVE_URLS") else str(settings.get("SITEURL") or ""),
     )
 
 

@@ -148,6 +148,8 @@ class BuildSummary:
     themes: int
     outcomes: tuple[Fetched, ...]
     offline: bool = False
+    serve_url: str = SERVE_URL  # where `make serve` shows a local build
+    siteurl: str = ""  # the public address of a build with absolute URLs (make publish)
 
 
 def render_closing(summary: BuildSummary, output: Path, console: Console | None = None) -> None:
@@ -166,12 +168,21 @@ def closing_lines(summary: BuildSummary, output: Path) -> list[str]:
         f"Sources: {summary_line(summary.outcomes).removeprefix('fetch: ')}.",
         *_failure_lines(summary.outcomes),
         f"Site written to {output.resolve()}",
-        f"Next: {serve_command(output)}, then open {SERVE_URL}",
+        _next_line(summary, output),
     ]
     problems = [o for o in summary.outcomes if o.status in PROBLEMS]
     if not summary.offline and any(is_network(o.reason) for o in problems):
         lines.append(NO_NETWORK_HINT)
     return lines
+
+
+def _next_line(summary: BuildSummary, output: Path) -> str:
+    if summary.siteurl:
+        return (
+            f"Next: copy the content of {output.resolve()} to the host serving "
+            f"{summary.siteurl} (README: « Putting the site online »)"
+        )
+    return f"Next: {serve_command(output)}, then open {summary.serve_url}"
 
 
 def _failure_lines(outcomes: Sequence[Fetched]) -> list[str]:
