@@ -32,6 +32,7 @@ def build(output: Path, cache: Path, start_url: str, **extra: object) -> None:
         "DOSSIER_CACHE_PATH": str(cache),
         "DOSSIER_PROGRESS": False,
         "SITEURL": SITEURL,
+        "RELATIVE_URLS": False,  # absolute URLs, as publishconf.py gives
         **extra,
     }
     settings = read_settings(str(ROOT / "pelicanconf.py"), override=override)

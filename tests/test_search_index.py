@@ -255,6 +255,7 @@ def build_mirror_site_with(base: Path, mirror: MirrorServer, extra: dict[str, An
         "DOSSIER_PROGRESS": False,
         "SITEURL": SITEURL,
         "FEED_DOMAIN": SITEURL,
+        "RELATIVE_URLS": False,  # absolute URLs, as publishconf.py gives
         **extra,
     }
     Pelican(pelican_settings(str(ROOT / "pelicanconf.py"), override=override)).run()

@@ -96,6 +96,7 @@ def build_sample(output: Path, monkeypatch: pytest.MonkeyPatch, empty: bool = Fa
         "DOSSIER_CACHE_PATH": str(output.parent / "cache"),
         "SITEURL": SITEURL,
         "FEED_DOMAIN": SITEURL,
+        "RELATIVE_URLS": False,  # absolute URLs, as publishconf.py gives
     }
     Pelican(read_settings(str(ROOT / "pelicanconf.py"), override=override)).run()
     return output
@@ -190,7 +191,7 @@ def test_article_page_explains_its_themes(site: Path) -> None:
 def test_stale_copy_says_so(site: Path) -> None:
     html = page(site, "articles/concertation")
     assert '<p class="notice" id="copie-ancienne"><strong>Copie non actualisée.</strong>' in html
-    assert "n’a pas pu être relu (HTTP 503)" in html
+    assert "n’a pas pu être relu : erreur du site (503)." in html  # reasons.toml, in French
     assert "(non actualisée)</dd>" in html
 
 

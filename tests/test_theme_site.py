@@ -50,6 +50,7 @@ def build_mirror_site(output: Path, cache: Path, mirror: MirrorServer, siteurl: 
         "DOSSIER_PROGRESS": False,
         "SITEURL": siteurl,
         "FEED_DOMAIN": siteurl,
+        "RELATIVE_URLS": False,  # absolute URLs, as publishconf.py gives
     }
     Pelican(read_settings(str(ROOT / "pelicanconf.py"), override=override)).run()
     return output

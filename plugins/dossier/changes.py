@@ -10,15 +10,15 @@ article's URL key and its date, so it never changes from one build to the next.
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .feedxml import FeedEntry, FeedInfo, atom_feed, rfc3339, rss_feed, uri, xml_text
+from .atomic import write_atomic
+from .feeds import feed_base
+from .feedxml import FeedEntry, FeedInfo, atom_feed, feed_text, rfc3339, rss_feed, uri
 from .history import KINDS, Event, recent
 from .settings import read_settings
 from .tracking import Tracking
@@ -151,6 +151,7 @@ def write_history_page(generator: Any, writer: Any) -> None:
         events=news(getattr(hub, "tracking", None), generator.articles),
         page_name="historique/index",
         url=HISTORY_URL,
+        relative_urls=generator.settings["RELATIVE_URLS"],
     )
 
 
@@ -169,12 +170,12 @@ def history_feed(items: list[NewsItem], settings: dict[str, Any], base: str) -> 
     entries = tuple(_event_entry(item, start, base, page, sitename) for item in items[:limit])
     return FeedInfo(
         id=f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{url_key(start)}#feed-historique')}",
-        title=xml_text(f"{sitename} — Historique du dossier"),
+        title=feed_text(f"{sitename} — Historique du dossier"),
         subtitle="Ce qui a changé dans le dossier, d’une construction du site à l’autre.",
         page=uri(page),
         atom=uri(f"{base}/{HISTORY_ATOM}"),
         rss=uri(f"{base}/{HISTORY_RSS}"),
-        author=xml_text(settings.get("AUTHOR") or sitename),
+        author=feed_text(settings.get("AUTHOR") or sitename),
         updated=max((e.updated for e in entries), default=EPOCH),
         entries=entries,
     )
@@ -182,7 +183,7 @@ def history_feed(items: list[NewsItem], settings: dict[str, Any], base: str) -> 
 
 def _event_entry(item: NewsItem, start: str, base: str, page: str, author: str) -> FeedEntry:
     link = f"{base}/{item.article.url}" if item.article is not None else page
-    title = xml_text(item.title).strip()
+    title = feed_text(item.title).strip()
     return FeedEntry(
         id=event_id(start, item.event),
         title=f"{item.label} : {title}",
@@ -192,7 +193,7 @@ def _event_entry(item: NewsItem, start: str, base: str, page: str, author: str) 
         updated=item.at,
         summary=SENTENCES[item.kind],
         content="",
-        author=xml_text(author),
+        author=feed_text(author),
         categories=((item.kind, item.label),),
     )
 
@@ -200,18 +201,10 @@ def _event_entry(item: NewsItem, start: str, base: str, page: str, author: str) 
 def write_history_feed(context: dict[str, Any], settings: dict[str, Any], output: Path) -> None:
     """Write the history's Atom and RSS feeds."""
     hub = context.get("dossier")
-    base = str(settings.get("FEED_DOMAIN") or settings.get("SITEURL") or "").rstrip("/")
+    base = feed_base(settings)
     if hub is None or not base.startswith(("http://", "https://")):
         return
     items = news(getattr(hub, "tracking", None), context.get("articles", []))
     feed = history_feed(items, settings, base)
-    _write(output / HISTORY_ATOM, atom_feed(feed))
-    _write(output / HISTORY_RSS, rss_feed(feed))
-
-
-def _write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".history-", suffix=".tmp")
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    os.replace(tmp, path)
+    write_atomic(output / HISTORY_ATOM, atom_feed(feed))
+    write_atomic(output / HISTORY_RSS, rss_feed(feed))

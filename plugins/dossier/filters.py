@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from .feeds import feed_paths, site_base
 from .picture import theme_map
+from .reasons import reason_fr
 from .sanitize import sanitize
 from .urls import web_url
 
@@ -154,6 +155,7 @@ FILTERS: dict[str, Any] = {
     "theme_slugs": theme_slugs,
     "pdf_of": pdf_of,
     "source_name": source_name,
+    "reason_fr": reason_fr,
     "origin": origin,
     "article_html": article_html,
     "theme_map": theme_map,

@@ -12,7 +12,7 @@ from pelican.utils import order_content
 from .changes import write_history_feed, write_history_page
 from .feeds import write_feeds
 from .filters import FILTERS
-from .pipeline import build_dossier
+from .pipeline import DossierResult, build_dossier
 from .publish import (
     dossier_json,
     hub_context,
@@ -20,11 +20,15 @@ from .publish import (
     write_empty_theme_pages,
     write_json,
 )
-from .report import render_report
+from .report import BuildSummary, render_closing, render_report
 from .search import build_search
 from .settings import read_settings
 
 logger = logging.getLogger(__name__)
+
+# Where inject_articles leaves the closing summary for finish: Pelican gives the
+# finalized signal only the Pelican object, whose settings dict the generators share.
+SUMMARY_KEY = "_dossier_summary"
 
 
 def configure(pelican: object) -> None:
@@ -48,7 +52,7 @@ def inject_articles(generator: object) -> None:
     settings = read_settings(gen_settings)
     result = build_dossier(settings)
     articles = make_articles(result, gen_settings, generator.context)  # type: ignore[attr-defined]
-    render_report(result.outcomes)
+    render_report(result.outcomes, articles={e.source_url for e in result.entries})
     for problem in result.problems:
         logger.warning("dossier: %s", problem)
     generator.articles = order_content(  # type: ignore[attr-defined]
@@ -57,6 +61,21 @@ def inject_articles(generator: object) -> None:
     )
     generator.context["dossier"] = hub_context(result, articles)  # type: ignore[attr-defined]
     generator.context["dossier_json"] = dossier_json(result, articles)  # type: ignore[attr-defined]
+    gen_settings[SUMMARY_KEY] = _summary(result, len(articles), gen_settings)
+
+
+def _summary(result: DossierResult, published: int, settings: dict) -> BuildSummary:
+    """What the closing summary will say about this build."""
+    local = f"http://{settings.get('BIND') or '127.0.0.1'}:{settings.get('PORT') or 8000}/"
+    return BuildSummary(
+        published=published,
+        announced=result.info.announced,
+        themes=len(result.taxonomy.themes),
+        outcomes=tuple(result.outcomes),
+        offline=read_settings(settings).offline,
+        serve_url=local,
+        siteurl="" if settings.get("RELATIVE_URLS") else str(settings.get("SITEURL") or ""),
+    )
 
 
 def write_outputs(generator: object, writer: object) -> None:
@@ -71,10 +90,14 @@ def write_outputs(generator: object, writer: object) -> None:
     write_history_feed(generator.context, generator.settings, output)  # type: ignore[attr-defined]
 
 
-def index_search(pelican: object) -> None:
-    """Build the full-text search index over the site Pelican has just written."""
+def finish(pelican: object) -> None:
+    """Index the written site for search, then print the closing summary."""
     settings = pelican.settings  # type: ignore[attr-defined]
-    build_search(Path(settings["OUTPUT_PATH"]), read_settings(settings).search)
+    output = Path(settings["OUTPUT_PATH"])
+    build_search(output, read_settings(settings).search)
+    summary = settings.pop(SUMMARY_KEY, None)
+    if summary is not None:
+        render_closing(summary, output)
 
 
 def register() -> None:
@@ -82,4 +105,4 @@ def register() -> None:
     signals.initialized.connect(configure)
     signals.article_generator_pretaxonomy.connect(inject_articles)
     signals.article_writer_finalized.connect(write_outputs)
-    signals.finalized.connect(index_search)
+    signals.finalized.connect(finish)

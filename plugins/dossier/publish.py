@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import tempfile
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from itertools import pairwise
@@ -23,6 +22,7 @@ from pelican.contents import Article
 from pelican.urlwrappers import Category, Tag
 from pelican.utils import slugify
 
+from .atomic import write_atomic
 from .changes import NEWS_LIMIT, NewsItem, json_fields, json_history, mark_articles, news
 from .derived import digest
 from .isolation import each, with_failures
@@ -238,6 +238,7 @@ def write_empty_theme_pages(generator: Any, writer: Any) -> None:
             blog=True,
             page_name=tag.page_name,
             all_articles=generator.articles,
+            relative_urls=generator.settings["RELATIVE_URLS"],
         )
 
 
@@ -282,9 +283,5 @@ def _entry_json(entry: Entry, article: Article | None) -> dict[str, Any]:
 
 def write_json(path: Path, data: dict[str, Any]) -> None:
     """Write JSON atomically, sorted and stable."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".dossier-", suffix=".json")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.replace(tmp, path)
+    write_atomic(path, text.encode("utf-8"))

@@ -18,14 +18,13 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .atomic import write_atomic
 from .history import Event, History, HistoryError, Record, Seen, advance, from_json, is_new
 from .history import to_json as history_json
 from .httpcache import now
@@ -88,14 +87,8 @@ def load_history(cache: Path) -> History | None:
 
 def save_history(cache: Path, history: History) -> Path:
     """Write the history atomically."""
-    cache.mkdir(parents=True, exist_ok=True)
-    path = cache / FILENAME
     text = json.dumps(history_json(history), ensure_ascii=False, indent=1, sort_keys=True)
-    fd, tmp = tempfile.mkstemp(dir=cache, prefix=".history-", suffix=".json")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text + "\n")
-    os.replace(tmp, path)
-    return path
+    return write_atomic(cache / FILENAME, (text + "\n").encode("utf-8"))
 
 
 def kept_urls(previous: History | None, sources: Sources, settings: Settings) -> list[str]:
