@@ -144,3 +144,24 @@ def test_utf8_with_a_few_invalid_bytes_stays_utf8() -> None:
     assert text in decoded and "\ufffd" in decoded
     latin = ("Aménagement des rues, été comme hiver. " * 5).encode("cp1252")
     assert "été comme hiver" in decode_html(latin, "text/html")
+
+
+def test_soft_hyphens_do_not_split_words() -> None:
+    body = "<article><p>La con&shy;cer&shy;ta&shy;tion s’ouvre.</p>" + _prose() + "</article>"
+    text = extract_text(_page(body), URL)
+    assert "La concertation s’ouvre." in text
+    assert "\u00ad" not in clean(_page(body), URL).text
+
+
+def test_article_around_a_long_table_keeps_its_paragraphs() -> None:
+    # a table of names with commas outscores each paragraph: its row must not be the article
+    names = "<br>".join(f"Nom {i}, adjointe, commune {i}, canton" for i in range(30))
+    rows = f"<tr><th>Nom, fonction, commune</th></tr><tr><td>{names}</td></tr>"
+    body = (
+        f'<div class="col"><div class="texte">{_prose()}<p>Les signataires :</p>'
+        f"<table><tbody>{rows}</tbody></table></div></div>"
+        '<div class="menu"><a href="/a">Accueil</a></div>'
+    )
+    text = extract_text(_page(body), URL)
+    assert _keeps_all(text)
+    assert "Nom 29, adjoint" in text

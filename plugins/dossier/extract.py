@@ -123,6 +123,14 @@ def _promote(top: HtmlElement, ranked: list[tuple[float, HtmlElement]]) -> HtmlE
         top = parent
 
 
+def _whole_table(top: HtmlElement) -> HtmlElement:
+    """A row or row group is never the article: take its table (then its siblings)."""
+    node = top
+    while node is not None and node.tag in ("tr", "tbody", "thead", "tfoot"):
+        node = node.getparent()
+    return node if node is not None and node.tag == "table" else top
+
+
 def _contains(ancestor: HtmlElement, el: HtmlElement) -> bool:
     node = el.getparent()
     while node is not None:
@@ -158,7 +166,7 @@ def find_content(body: HtmlElement, scores: dict[HtmlElement, float]) -> HtmlEle
     if not ranked:
         out.extend(list(body))
         return out
-    top = _promote(ranked[0][1], ranked)
+    top = _promote(_whole_table(ranked[0][1]), ranked)
     parent = top.getparent()
     if parent is None:
         out.append(top)
