@@ -165,3 +165,22 @@ def test_article_around_a_long_table_keeps_its_paragraphs() -> None:
     text = extract_text(_page(body), URL)
     assert _keeps_all(text)
     assert "Nom 29, adjoint" in text
+
+
+def test_page_of_several_articles_keeps_the_one_its_title_names() -> None:
+    # an endless scroll: the page's own article first, then longer ones loaded below it
+    def article(heading: str, paras: tuple[str, ...]) -> str:
+        inner = "".join(f"<p>{text}</p>" for text in paras)
+        head = f"<header><h1>{heading}</h1></header>"
+        return f'<article>{head}<div class="texte">{inner}</div></article>'
+
+    other = tuple(
+        f"Autre sujet, numéro {i}, sans rapport avec la voirie, ni le quartier." for i in range(9)
+    )
+    more = ("Un registre reste ouvert en mairie, aux heures d’accueil, jusqu’à la fin du mois.",)
+    own = article("Pistes cyclables : la concertation s’ouvre", PARAS + more)
+    body = own + article("Le marché", other)
+    head = "<title>Pistes cyclables : la concertation s’ouvre | Journal</title>"
+    text = extract_text(_page(body, head), URL)
+    assert _keeps_all(text)
+    assert "Autre sujet" not in text
