@@ -184,3 +184,16 @@ def test_page_of_several_articles_keeps_the_one_its_title_names() -> None:
     text = extract_text(_page(body, head), URL)
     assert _keeps_all(text)
     assert "Autre sujet" not in text
+
+
+def test_lead_paragraph_in_the_article_header_is_kept() -> None:
+    lead = "Après deux réunions publiques, la commune ouvre un registre pour recueillir les avis."
+    body = (
+        '<div class="page"><header class="entete"><h1>Pistes cyclables</h1>'
+        f'<p class="chapo">{lead}</p></header>'
+        f'<div class="corps"><div class="texte">{_prose()}</div></div></div>'
+        '<div class="menu"><a href="/a">Accueil</a></div>'
+    )
+    text = extract_text(_page(body), URL)
+    assert text.startswith(lead)
+    assert _keeps_all(text)

@@ -62,6 +62,14 @@ MIN_PARA = 25
 MAX_DEPTH = 5
 SIBLING_MIN_CHARS = 100
 BULK_SHARE = 0.5
+LEAD = re.compile(
+    r"lead|lede|intro|standfirst|chap[oô]|chapeau|vorspann|excerpt|abstract|\bdeck\b|\bdek\b|"
+    r"sub-?title|sub-?headline|summary",
+    re.I,
+)
+LEAD_LEVELS = 3
+LEAD_CHARS = 40
+LEAD_MAX = 2
 MIN_TITLE = 15
 TITLED_SHARE = 0.25
 TITLED_CHARS = 500
@@ -237,11 +245,40 @@ def find_content(
         out.append(top)
         return out
     threshold = max(10.0, scores.get(top, 0) * 0.2)
+    leads = _leads(top)
     for sib in list(parent):
         if sib is top or _worthy_sibling(sib, top, scores, threshold):
             sib.tail = None if sib is not top else sib.tail
             out.append(sib)
+    for lead in reversed(leads):
+        if not _contains(out, lead):
+            lead.tail = None
+            out.insert(0, lead)
     return out
+
+
+def _leads(top: HtmlElement) -> list[HtmlElement]:
+    """Lead paragraphs (« chapô », standfirst, intro) set in a header before the body,
+    in document order: the closest ones, in earlier branches of the block's ancestors."""
+    found: list[HtmlElement] = []
+    node = top
+    for _ in range(LEAD_LEVELS):
+        parent = node.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            break
+        level: list[HtmlElement] = []
+        for sib in reversed(list(node.itersiblings(preceding=True))):
+            level.extend(el for el in sib.iter("p", "div", "h2") if _is_lead(el, level))
+        found = level + found
+        node = parent
+    return found[-LEAD_MAX:]
+
+
+def _is_lead(el: HtmlElement, found: list[HtmlElement]) -> bool:
+    if not LEAD.search(hints(el)) or any(_contains(f, el) or _contains(el, f) for f in found):
+        return False
+    text = text_of(el)
+    return len(text) >= LEAD_CHARS and link_density(el, len(text)) < 0.3
 
 
 def strip_headline(content: HtmlElement) -> None:
