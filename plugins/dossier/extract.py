@@ -63,7 +63,7 @@ MAX_DEPTH = 5
 SIBLING_MIN_CHARS = 100
 BULK_SHARE = 0.5
 LEAD = re.compile(
-    r"lead|lede|intro|standfirst|chap[oô]|chapeau|vorspann|excerpt|abstract|\bdeck\b|\bdek\b|"
+    r"lead|lede|intro|standfirst|chap[oô]|chapeau|vorspann|bajada|epigraph|excerpt|abstract|\bdeck\b|\bdek\b|"
     r"sub-?title|sub-?headline|summary",
     re.I,
 )
