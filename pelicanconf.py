@@ -1,11 +1,16 @@
-"""Pelican settings for the dossier hub (development: localhost URLs)."""
+"""Pelican settings for local builds: relative URLs, so that output/ works anywhere.
+
+The site opens from disk (output/index.html) and from `make serve`. publishconf.py, used
+by `make publish`, adds the public address.
+"""
 
 from __future__ import annotations
 
 AUTHOR = "dossier-hub"
 SITENAME = "Villes et territoires intelligents"
 SITESUBTITLE = "Le dossier du Cerema, republié et classé par thème"
-SITEURL = "http://localhost:8000"
+SITEURL = ""  # publishconf.py sets the public address
+RELATIVE_URLS = True
 PATH = "content"
 TIMEZONE = "Europe/Paris"
 DEFAULT_LANG = "fr"
@@ -42,8 +47,13 @@ SLUGIFY_SOURCE = "basename"
 
 # Feeds: the plugin writes them (publish/feeds.py; ids from the source's canonical URL,
 # enclosures, theme labels, byte-identical rebuilds), so Pelican's own are all off.
-# Absolute links start with FEED_DOMAIN, left unset here so that Pelican copies
-# SITEURL into it, including a SITEURL given with `pelican -e`.
+# Feed files need absolute links: they start with FEED_DOMAIN, left unset here so that
+# Pelican copies SITEURL into it (also a SITEURL given with `pelican -e`). A local build
+# has no address of its own: its feeds and OPML point to where `make serve` (and
+# `pelican --listen`) serve it, http://BIND:PORT/, so a feed reader on this machine can
+# subscribe to the preview; pages link to the feeds with relative URLs.
+BIND = "127.0.0.1"
+PORT = 8000
 # Where they go: HUB_FEED_ATOM, HUB_FEED_RSS, THEME_FEED_ATOM, THEME_FEED_RSS and
 # HUB_FEED_OPML, defaults (feeds/…) in the plugin's publish/feeds.py; set one here to move it.
 FEED_ALL_ATOM = None
@@ -62,7 +72,6 @@ TRANSLATION_FEED_RSS = None
 # reader to catch up, and a 5,000-article dossier does not make 40 MB feeds.
 FEED_MAX_ITEMS = 100
 
-RELATIVE_URLS = False
 CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False
 

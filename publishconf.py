@@ -1,4 +1,8 @@
-"""Pelican settings for publishing: absolute URLs on the public host."""
+"""Pelican settings for publishing (`make publish`): absolute URLs on the public host.
+
+Every page, feed and the OPML then link with SITEURL; set it to the address the site
+will be served from (README: « Putting the site online »).
+"""
 
 from __future__ import annotations
 

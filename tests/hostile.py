@@ -151,6 +151,7 @@ def run_build(
         "DOSSIER_PROGRESS": False,
         "DOSSIER_SEARCH": False,
         "SITEURL": siteurl,
+        "RELATIVE_URLS": False,  # absolute URLs, as publishconf.py gives
         **{f"DOSSIER_{k.upper()}": v for k, v in settings.items()},
     }
     pairs = [f"{k}={json.dumps(v)}" for k, v in overrides.items()]

@@ -6,7 +6,11 @@ with only the overrides it is about, and everything else is the project's pelica
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -37,6 +41,7 @@ def get_settings(output: Path, cache: Path, start_url: str | None = None, **over
         "DOSSIER_CACHE_PATH": str(cache),
         "DOSSIER_PROGRESS": False,
         "SITEURL": SITEURL,
+        "RELATIVE_URLS": False,  # absolute URLs, as publishconf.py gives
     }
     if start_url is not None:
         override |= {"DOSSIER_START_URL": start_url, "DOSSIER_ALLOWED_HOSTS": ["127.0.0.1"]}
@@ -107,3 +112,26 @@ def _attribute_problems(el: etree._Element) -> list[str]:
         elif name == "rel" and value != "noopener noreferrer":
             found.append(f"rel {value!r}")
     return found
+
+
+# A real web server, as a site is served once published.
+
+
+@contextmanager
+def http_server(directory: Path) -> Iterator[str]:
+    """``python -m http.server`` on 127.0.0.1 (a port of its choosing) in a subprocess."""
+    command = [sys.executable, "-u", "-m", "http.server", "--bind", "127.0.0.1"]
+    process = subprocess.Popen(
+        [*command, "--directory", str(directory), "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        line = process.stdout.readline()  # "Serving HTTP on 127.0.0.1 port 41234 (...) ..."
+        assert " port " in line, f"http.server did not start: {line!r}"
+        yield f"http://127.0.0.1:{line.split(' port ', 1)[1].split()[0]}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        process.stdout.close()

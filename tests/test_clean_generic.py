@@ -144,3 +144,56 @@ def test_utf8_with_a_few_invalid_bytes_stays_utf8() -> None:
     assert text in decoded and "\ufffd" in decoded
     latin = ("Aménagement des rues, été comme hiver. " * 5).encode("cp1252")
     assert "été comme hiver" in decode_html(latin, "text/html")
+
+
+def test_soft_hyphens_do_not_split_words() -> None:
+    body = "<article><p>La con&shy;cer&shy;ta&shy;tion s’ouvre.</p>" + _prose() + "</article>"
+    text = extract_text(_page(body), URL)
+    assert "La concertation s’ouvre." in text
+    assert "\u00ad" not in clean(_page(body), URL).text
+
+
+def test_article_around_a_long_table_keeps_its_paragraphs() -> None:
+    # a table of names with commas outscores each paragraph: its row must not be the article
+    names = "<br>".join(f"Nom {i}, adjointe, commune {i}, canton" for i in range(30))
+    rows = f"<tr><th>Nom, fonction, commune</th></tr><tr><td>{names}</td></tr>"
+    body = (
+        f'<div class="col"><div class="texte">{_prose()}<p>Les signataires :</p>'
+        f"<table><tbody>{rows}</tbody></table></div></div>"
+        '<div class="menu"><a href="/a">Accueil</a></div>'
+    )
+    text = extract_text(_page(body), URL)
+    assert _keeps_all(text)
+    assert "Nom 29, adjoint" in text
+
+
+def test_page_of_several_articles_keeps_the_one_its_title_names() -> None:
+    # an endless scroll: the page's own article first, then longer ones loaded below it
+    def article(heading: str, paras: tuple[str, ...]) -> str:
+        inner = "".join(f"<p>{text}</p>" for text in paras)
+        head = f"<header><h1>{heading}</h1></header>"
+        return f'<article>{head}<div class="texte">{inner}</div></article>'
+
+    other = tuple(
+        f"Autre sujet, numéro {i}, sans rapport avec la voirie, ni le quartier." for i in range(9)
+    )
+    more = ("Un registre reste ouvert en mairie, aux heures d’accueil, jusqu’à la fin du mois.",)
+    own = article("Pistes cyclables : la concertation s’ouvre", PARAS + more)
+    body = own + article("Le marché", other)
+    head = "<title>Pistes cyclables : la concertation s’ouvre | Journal</title>"
+    text = extract_text(_page(body, head), URL)
+    assert _keeps_all(text)
+    assert "Autre sujet" not in text
+
+
+def test_lead_paragraph_in_the_article_header_is_kept() -> None:
+    lead = "Après deux réunions publiques, la commune ouvre un registre pour recueillir les avis."
+    body = (
+        '<div class="page"><header class="entete"><h1>Pistes cyclables</h1>'
+        f'<p class="chapo">{lead}</p></header>'
+        f'<div class="corps"><div class="texte">{_prose()}</div></div></div>'
+        '<div class="menu"><a href="/a">Accueil</a></div>'
+    )
+    text = extract_text(_page(body), URL)
+    assert text.startswith(lead)
+    assert _keeps_all(text)

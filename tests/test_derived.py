@@ -256,7 +256,7 @@ def test_a_cleaner_code_change_recleans_everything(
         cleaned_once = sum(calls.clean.values())
         calls.reset()
         # the cleaner's code now includes one more module: its version changes
-        monkeypatch.setattr(pipeline, "CLEAN_MODULES", (*pipeline.CLEAN_MODULES, "files"))
+        monkeypatch.setattr(pipeline, "CLEAN_MODULES", (*pipeline.CLEAN_MODULES, "atomic"))
         _build(server.base_url, tmp_path / "cache")
     assert (sum(calls.clean.values()), calls.tag) == (cleaned_once, 0)
 

@@ -19,9 +19,11 @@ from pelican.plugins.dossier.publish.feeds import (
     STATE_FILE,
     content_hash,
     entry_id,
+    fallback_date,
     feed_html,
     load_state,
     next_updated,
+    scoped_id,
     write_feeds,
 )
 from pelican.plugins.dossier.publish.feedxml import feed_text, rfc822, xml_text
@@ -297,10 +299,69 @@ def test_feed_max_items_keeps_the_newest_entries(tmp_path: Path) -> None:
 
 
 def test_without_an_absolute_siteurl_nothing_is_written(tmp_path: Path, caplog) -> None:
-    settings = settings_for(tmp_path / "cache", SITEURL="")
+    # a site built for absolute URLs (RELATIVE_URLS off) but without an address
+    settings = settings_for(tmp_path / "cache", SITEURL="", RELATIVE_URLS=False)
     context = {"articles": [], "dossier": hub()}
     assert write_feeds(context, settings, tmp_path / "out", dossier_settings(settings)) == []
     assert "must be an absolute URL" in caplog.text
+
+
+def test_a_local_build_points_its_feeds_where_make_serve_serves_it(tmp_path: Path) -> None:
+    settings = settings_for(tmp_path / "cache", SITEURL="", PORT=8123)
+    assert settings["RELATIVE_URLS"] is True and settings["FEED_DOMAIN"] == ""
+    context = {"articles": sample(settings), "dossier": hub()}
+    written = write_feeds(context, settings, tmp_path, dossier_settings(settings))
+    feed = feedparser.parse((tmp_path / "feeds/all.atom.xml").read_bytes())
+    assert len(written) == 27 and feed.bozo == 0
+    assert feed.feed.links[0].href == "http://127.0.0.1:8123/feeds/all.atom.xml"
+    assert feed.entries[0].link == "http://127.0.0.1:8123/articles/capteurs/"
+
+
+def test_each_feed_gives_an_article_its_own_stable_id(tmp_path: Path) -> None:
+    files = build(tmp_path)
+    ids = {}
+    for name, data in files.items():
+        if name.endswith(".atom.xml"):
+            ids[name] = {e.link.rsplit("/", 2)[1]: e.id for e in feedparser.parse(data).entries}
+    capteurs = entry_id("https://www.cerema.fr/fr/actualites/capteurs")
+    assert ids["feeds/all.atom.xml"]["capteurs"] == capteurs
+    assert ids["feeds/themes/donnees.atom.xml"]["capteurs"] == scoped_id(capteurs, "donnees")
+    assert ids["feeds/themes/libertes.atom.xml"]["capteurs"] == scoped_id(capteurs, "libertes")
+    every = [i for feed in ids.values() for i in feed.values()]
+    assert len(every) == len(set(every)) == 3 + 5  # all: 3; donnees 2, libertes, methode, terr.
+    rss = feedparser.parse(files["feeds/themes/donnees.rss.xml"])
+    assert {e.id for e in rss.entries} == set(ids["feeds/themes/donnees.atom.xml"].values())
+    assert build(tmp_path / "again") == files  # stable across builds
+
+
+def test_authors_entry_is_the_source_feed_is_the_site(files: dict[str, bytes]) -> None:
+    feed = feedparser.parse(files["feeds/all.atom.xml"])
+    assert feed.feed.author == "Villes et territoires intelligents"
+    # capteurs names no author: its source, named as the site names it
+    assert [e.author for e in feed.entries] == ["Cerema", "Anne Auteur", "Cerema"]
+    rss = feedparser.parse(files["feeds/themes/donnees.rss.xml"])
+    assert [e.author for e in rss.entries] == ["Cerema", "Anne Auteur"]
+
+
+def test_a_feed_without_entries_carries_a_real_date(tmp_path: Path) -> None:
+    settings = settings_for(tmp_path / "cache")
+    before = datetime.now(UTC).replace(microsecond=0)
+    context = {"articles": [], "dossier": hub()}
+    written = write_feeds(context, settings, tmp_path / "out", dossier_settings(settings))
+    files = {str(p.relative_to(tmp_path / "out")): p.read_bytes() for p in written}
+    for name in ("feeds/all.atom.xml", "feeds/themes/mobilite.atom.xml"):
+        updated = etree.fromstring(files[name]).findtext(f"{A}updated")  # nothing known: now
+        assert before <= datetime.fromisoformat(updated) <= datetime.now(UTC), (name, updated)
+    fetched = datetime(2025, 6, 1, 8, 0, 12, 345, tzinfo=UTC)
+    assert fallback_date([], fetched) == datetime(2025, 6, 1, 8, 0, 12, tzinfo=UTC)
+    state = {"a": {"updated": "2024-02-01T00:00:00Z"}, "b": {"updated": "bad"}}
+    assert fallback_date([], None, state) == datetime(2024, 2, 1, tzinfo=UTC)
+    # empty theme feeds of a dossier with articles: the newest entry, byte-stable
+    files = build(tmp_path / "sample")
+    atom = etree.fromstring(files["feeds/themes/mobilite.atom.xml"])
+    rss = etree.fromstring(files["feeds/themes/mobilite.rss.xml"])
+    assert atom.findtext(f"{A}updated") == "2024-06-03T11:00:00Z"
+    assert rss.findtext("channel/lastBuildDate") == "Mon, 03 Jun 2024 11:00:00 GMT"
 
 
 def test_ids_ignore_scheme_host_prefix_slash_and_tracking() -> None:

@@ -140,3 +140,12 @@ def test_the_stored_form_round_trips_through_json() -> None:
 def test_a_damaged_history_is_refused_with_a_message(data: object, message: str) -> None:
     with pytest.raises(HistoryError, match=message):
         from_json(data)
+
+
+def test_the_events_of_a_build_are_its_own_when_two_builds_share_a_second() -> None:
+    now = datetime(2026, 3, 1, 12, 0, 0, tzinfo=UTC)
+    first = advance(None, [seen("a")], now, complete=True)
+    second = advance(first, [seen("a"), seen("b")], now, complete=True)
+    third = advance(second, [seen("a"), seen("b")], now, complete=True)  # same second
+    assert [e.kind for e in second.events_of(second.last_build)] == ["new"]
+    assert third.events_of(third.last_build) == []

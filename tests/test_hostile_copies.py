@@ -287,6 +287,7 @@ def _build_in_process(server: HostileServer, output: Path, cache: Path) -> float
         "DOSSIER_PROGRESS": False,
         "DOSSIER_SEARCH": False,
         "SITEURL": SITEURL,
+        "RELATIVE_URLS": False,  # absolute URLs, as publishconf.py gives
     }
     started = time.monotonic()
     Pelican(read_settings(str(ROOT / "pelicanconf.py"), override=override)).run()

@@ -11,7 +11,7 @@ from pelican.plugins.dossier.derived import MissingSource, source_files, source_
 
 PACKAGE = Path(dossier.__file__).parent
 # Shared by every stage; they import no stage.
-BASE = {"settings", "model", "urls", "files", "sane", "textnorm", "derived", "isolation"}
+BASE = {"settings", "model", "urls", "atomic", "sane", "textnorm", "derived", "isolation"}
 # The stages in order: each may import the base and the stages before it. fetch/ comes
 # first: discovery reads the start page and the listing through it.
 STAGES = ("fetch", "discover", "clean", "themes", "track", "publish")

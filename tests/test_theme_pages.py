@@ -187,7 +187,7 @@ def test_article_page_explains_its_themes(site: Path) -> None:
 def test_stale_copy_says_so(site: Path) -> None:
     html = page(site, "articles/concertation")
     assert '<p class="notice" id="copie-ancienne"><strong>Copie non actualisée.</strong>' in html
-    assert "n’a pas pu être relu (HTTP 503)" in html
+    assert "n’a pas pu être relu : erreur du site (503)." in html  # reasons.toml, in French
     assert "(non actualisée)</dd>" in html
 
 

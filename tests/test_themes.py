@@ -245,3 +245,44 @@ def test_bad_tagger_table_and_broken_toml(tmp_path: Path) -> None:
     path.write_text("[[theme]\n", encoding="utf-8")
     with pytest.raises(TaxonomyError, match=f"^{path}: cannot read the taxonomy"):
         load_taxonomy(path)
+
+
+# --- held-out misses (issue #15) --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("feminine", "masculine"),
+    [
+        ("médiatrice", "médiateur"),
+        ("médiatrices numériques", "médiateurs numériques"),
+        ("conseillère", "conseiller"),
+        ("usagères", "usagers"),
+        ("cheffe de projet", "chef de projet"),
+        ("personnes éloignées", "personnes éloignés"),
+        ("tablette connectée", "téléphone connecté"),
+    ],
+)
+def test_feminine_forms_share_the_masculine_stems(feminine: str, masculine: str) -> None:
+    assert stems(feminine)[-1] == stems(masculine)[-1]
+
+
+def test_short_feminine_nouns_keep_their_own_stems() -> None:
+    # « données » (data) are not « donnés » (given); « pétition » is not « petite »
+    assert stems("données") == stems("donnée") != stems("donnés")
+    assert stems("pétition") != stems("petite")
+
+
+def test_one_strong_term_names_a_theme_in_a_long_text(tmp_path: Path) -> None:
+    taxonomy = load_taxonomy(
+        write_taxonomy(
+            tmp_path,
+            tagger="threshold = 3\nrelative = 0.2\n",
+            donnees=theme_toml("donnees", '{ term = "données ouvertes", weight = 3 }, "fichier"'),
+        )
+    )
+    long_text = "Le village rénove son école. " * 30
+    text = long_text + "Les comptes sont publiés en données ouvertes."
+    assert "donnees" in [m.slug for m in tag(taxonomy, "", "", text)]
+    # a weak term met once in the same long text does not
+    weak = long_text + "Un fichier est joint."
+    assert "donnees" not in [m.slug for m in tag(taxonomy, "", "", weak)]

@@ -75,6 +75,7 @@ def test_the_wheel_ships_the_package_its_stages_and_rule_files(wheel: Path) -> N
     for stage in ("fetch", "discover", "clean", "themes", "track", "publish"):
         assert f"{package}{stage}/__init__.py" in names
     data = {"clean/rules/default.toml", "clean/rules/cerema.fr.toml", "fetch/errorpages.toml"}
+    data |= {"fetch/reasons.toml"}
     assert {package + name for name in data} <= set(names)
     # a namespace package: never Pelican's own files
     assert not [n for n in names if n in ("pelican/__init__.py", "pelican/plugins/__init__.py")]

@@ -10,8 +10,8 @@ from pelican import signals
 from pelican.utils import order_content
 
 from .clean.rules import RuleError
-from .fetch import render_report
-from .pipeline import DossierConfig, build_dossier, load_config
+from .fetch.report import BuildSummary, render_closing, render_report
+from .pipeline import DossierConfig, DossierResult, build_dossier, load_config
 from .publish import (
     FILTERS,
     add_theme_tags,
@@ -37,6 +37,9 @@ logger = logging.getLogger(__name__)
 
 # Where the start-up reading of the settings and data files is kept for the handlers.
 CONFIG = "DOSSIER"
+# Where inject_articles leaves the closing summary for finish: Pelican gives the
+# finalized signal only the Pelican object, whose settings dict the generators share.
+SUMMARY_KEY = "_dossier_summary"
 
 
 def configure(pelican: Pelican) -> None:
@@ -77,7 +80,7 @@ def inject_articles(generator: ArticlesGenerator) -> None:
     result = build_dossier(config)
     hosts = config.settings.allowed_hosts
     articles = make_articles(result, settings, generator.context, hosts)
-    render_report(result.outcomes)
+    render_report(result.outcomes, articles={e.source_url for e in result.entries})
     for problem in result.problems:
         logger.warning("dossier: %s", problem)
     generator.articles = order_content(
@@ -86,6 +89,21 @@ def inject_articles(generator: ArticlesGenerator) -> None:
     add_theme_tags(generator, result.taxonomy)
     generator.context["dossier"] = hub_context(result, articles)
     generator.context["dossier_json"] = dossier_json(result, articles)
+    settings[SUMMARY_KEY] = _summary(result, len(articles), settings)
+
+
+def _summary(result: DossierResult, published: int, settings: dict[str, Any]) -> BuildSummary:
+    """What the closing summary will say about this build."""
+    local = f"http://{settings.get('BIND') or '127.0.0.1'}:{settings.get('PORT') or 8000}/"
+    return BuildSummary(
+        published=published,
+        announced=result.info.announced,
+        themes=len(result.taxonomy.themes),
+        outcomes=tuple(result.outcomes),
+        offline=config_of(settings).settings.offline,
+        serve_url=local,
+        siteurl="" if settings.get("RELATIVE_URLS") else str(settings.get("SITEURL") or ""),
+    )
 
 
 def write_outputs(generator: ArticlesGenerator, writer: Writer) -> None:
@@ -100,10 +118,14 @@ def write_outputs(generator: ArticlesGenerator, writer: Writer) -> None:
     write_history_feed(generator.context, generator.settings, output, dossier)
 
 
-def index_search(pelican: Pelican) -> None:
-    """Build the full-text search index over the site Pelican has just written."""
+def finish(pelican: Pelican) -> None:
+    """Index the written site for search, then print the closing summary."""
     settings = pelican.settings
-    build_search(Path(settings["OUTPUT_PATH"]), config_of(settings).settings.search)
+    output = Path(settings["OUTPUT_PATH"])
+    build_search(output, config_of(settings).settings.search)
+    summary = settings.pop(SUMMARY_KEY, None)
+    if summary is not None:
+        render_closing(summary, output)
 
 
 def register() -> None:
@@ -111,4 +133,4 @@ def register() -> None:
     signals.initialized.connect(configure)
     signals.article_generator_pretaxonomy.connect(inject_articles)
     signals.article_writer_finalized.connect(write_outputs)
-    signals.finalized.connect(index_search)
+    signals.finalized.connect(finish)

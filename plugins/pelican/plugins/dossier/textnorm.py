@@ -50,6 +50,37 @@ def _fold_table() -> dict[int, str]:
 _FOLD = _fold_table()
 
 
+# Feminine forms of nouns of agents and roles share their masculine's stem:
+# « médiatrice » → « médiateur », « conseillère » → « conseiller », « cheffe » → « chef ».
+# Short words are left alone (« mère » is not « mer »). Bump NORM_REVISION when this changes:
+# stems kept between builds depend on it.
+_FEMININE = (("trices", "teurs"), ("trice", "teur"), ("eres", "ers"), ("ere", "er"))
+_FEMININE_MIN = 6
+# Feminine participles: the stemmer keeps an « e » (« éloignées » → « eloigne », « éloignés »
+# → « eloign »). Only long words: short -ée nouns (« donnée », « entrée ») have no masculine.
+_PARTICIPLES = (("ees", "es"), ("ee", "e"))
+_PARTICIPLE_MIN = 8
+_FEMININE_WORDS = {"cheffe": "chef", "cheffes": "chefs"}
+# Words the stemmer cuts down to another word's stem (« pétition » → « petit »): kept whole.
+_OVERSTEMMED = {"petition": "petition", "petitions": "petition"}
+NORM_REVISION = "fem2"
+
+
+def masculine(folded: str) -> str:
+    """The masculine form of a folded feminine agent noun, else the word itself."""
+    if folded in _FEMININE_WORDS:
+        return _FEMININE_WORDS[folded]
+    if len(folded) >= _PARTICIPLE_MIN:
+        for ending, replacement in _PARTICIPLES:
+            if folded.endswith(ending):
+                return folded[: -len(ending)] + replacement
+    if len(folded) >= _FEMININE_MIN:
+        for ending, replacement in _FEMININE:
+            if folded.endswith(ending):
+                return folded[: -len(ending)] + replacement
+    return folded
+
+
 class _StemMemo(dict[str, str]):
     """Case-folded word -> folded stem, computed once per distinct word; '' to drop it."""
 
@@ -60,15 +91,19 @@ class _StemMemo(dict[str, str]):
     def __missing__(self, word: str) -> str:
         folded = word.translate(_FOLD)
         dropped = folded in STOPWORDS or folded in ELISIONS
-        stem = self[word] = "" if dropped else self._stemmer.stemWord(folded)
+        stem = self[word] = "" if dropped else _stem(self._stemmer, folded)
         return stem
+
+
+def _stem(stemmer: snowballstemmer.stemmer, folded: str) -> str:
+    return _OVERSTEMMED.get(folded) or stemmer.stemWord(masculine(folded))
 
 
 class Stemmer:
     """Stems of texts, each distinct word worked out once and remembered.
 
     One per build: the taxonomy holds it, the tagger and « À lire aussi » use it, and
-    the pipeline carries what it learnt to the next build (``known``, ``remember``).
+    the pipeline carries what it learnt to the next build (``known``, ``Stemmer(known)``).
     """
 
     def __init__(self, known: Mapping[str, str] | None = None) -> None:
@@ -88,11 +123,11 @@ class Stemmer:
 
 
 def stemmer_version() -> str:
-    """The installed stemmer's version: stems kept between builds depend on it."""
+    """The installed stemmer's version and our folding's: stems kept between builds depend on it."""
     try:
-        return version("snowballstemmer")
+        return f"{version('snowballstemmer')}+{NORM_REVISION}"
     except PackageNotFoundError:
-        return "unknown"
+        return f"unknown+{NORM_REVISION}"
 
 
 def normalise(text: str) -> str:

@@ -117,6 +117,7 @@ def _content(
     ``<aside>``, a ``<noscript>`` or a wrapper with a chrome name.
     """
     rewrite.drop_matching(body, rule.strip, ())
+    title = _page_title(root)
     prune(root)
     for selector in rule.body:
         found = selector(body)
@@ -126,20 +127,28 @@ def _content(
                 el.tail = None
                 content.append(el)
             return content
-    content = _generic_content(body)
+    content = _generic_content(body, title)
     found = len(text_of(content))
     if found >= FALLBACK_CHARS:
         return content
     spare = again()
     rewrite.drop_matching(spare, rule.strip, ())
     prune(spare, lenient=True)
-    second = _generic_content(spare)
+    second = _generic_content(spare, title)
     return second if len(text_of(second)) > max(2 * found, MIN_ARTICLE_CHARS) else content
 
 
-def _generic_content(body: HtmlElement) -> HtmlElement:
+def _page_title(root: HtmlElement) -> str:
+    """The ``<title>`` and ``og:title`` text, read before pruning drops ``<head>``."""
+    og = root.find(".//meta[@property='og:title']")
+    return " ".join(
+        [root.findtext(".//title") or "", og.get("content", "") if og is not None else ""]
+    )
+
+
+def _generic_content(body: HtmlElement, title: str = "") -> HtmlElement:
     scores = extract.score_nodes(body)
-    content = extract.find_content(body, scores)
+    content = extract.find_content(body, scores, title)
     extract.strip_headline(content)
     extract.clean_conditionally(content, scores)
     return content

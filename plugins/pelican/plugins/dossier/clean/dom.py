@@ -147,6 +147,8 @@ HINTED_TAGS = frozenset(
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 SPACES = re.compile(r"[ \t\r\f\v\u00a0\u200b]+")
+# invisible to readers: soft hyphens split words (« Mit\u00adtel\u00adal\u00adter ») for search
+INVISIBLE = re.compile("[\u00ad\u2060\ufeff]")
 
 
 def parse(markup: str) -> HtmlElement:
@@ -259,7 +261,7 @@ def drop(el: HtmlElement) -> None:
 
 def norm(text: str) -> str:
     """Collapse runs of spaces (not newlines) and strip."""
-    return SPACES.sub(" ", text).strip()
+    return SPACES.sub(" ", INVISIBLE.sub("", text)).strip()
 
 
 def text_of(el: HtmlElement) -> str:

@@ -59,6 +59,17 @@ MIN_PARA = 25
 MAX_DEPTH = 5
 SIBLING_MIN_CHARS = 100
 BULK_SHARE = 0.5
+LEAD = re.compile(
+    r"lead|lede|intro|standfirst|chap[oô]|chapeau|vorspann|bajada|epigraph|excerpt|abstract|\bdeck\b|\bdek\b|"
+    r"sub-?title|sub-?headline|summary",
+    re.I,
+)
+LEAD_LEVELS = 3
+LEAD_CHARS = 40
+LEAD_MAX = 2
+MIN_TITLE = 15
+TITLED_SHARE = 0.25
+TITLED_CHARS = 500
 
 
 def _para_length(el: HtmlElement) -> int:
@@ -113,11 +124,74 @@ def _promote(top: HtmlElement, ranked: list[tuple[float, HtmlElement]]) -> HtmlE
                 top = node
                 break
             node = node.getparent()
+    return _only_child(top)
+
+
+def _only_child(top: HtmlElement) -> HtmlElement:
     while True:
         parent = top.getparent()
         if parent is None or parent.tag in ("body", "html") or len(parent) != 1:
             return top
         top = parent
+
+
+def _titled_article(
+    best: tuple[float, HtmlElement], scores: dict[HtmlElement, float], title: str
+) -> HtmlElement | None:
+    """Another strong block whose ``<h1>`` the page title repeats, when the best block
+    has an ``<h1>`` of its own that the title does not repeat: several articles on a page."""
+    key = _fold(title)
+    home = _headed(best[1])
+    if len(key) < MIN_TITLE or home is None:
+        return None
+    heads = home.findall(".//h1")
+    # several h1s: section headings of one article, not the titles of several
+    if len(heads) != 1 or _same_title(_fold(text_of(heads[0])), key):
+        return None
+    found = None
+    for el, score in scores.items():
+        if score < best[0] * TITLED_SHARE or _contains(el, home) or _contains(home, el):
+            continue
+        if _titled(el, home, key) and (found is None or score > scores[found]):
+            found = el
+    return found
+
+
+def _titled(el: HtmlElement, home: HtmlElement, key: str) -> bool:
+    """A long enough block, apart from ``home``, under an ``<h1>`` the title repeats."""
+    other = _headed(el)
+    if len(text_of(el)) < TITLED_CHARS or other is None or other is home:
+        return False
+    return not _contains(other, home) and any(
+        _same_title(_fold(text_of(h)), key) for h in other.iter("h1")
+    )
+
+
+def _headed(el: HtmlElement) -> HtmlElement | None:
+    """The block itself or its closest ancestor (3 levels up) that holds an ``<h1>``."""
+    for _ in range(4):
+        if el is None or el.tag in ("body", "html"):
+            return None
+        if el.find(".//h1") is not None:
+            return el
+        el = el.getparent()
+    return None
+
+
+def _fold(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+def _same_title(heading: str, title: str) -> bool:
+    return len(heading) >= MIN_TITLE and heading in title
+
+
+def _whole_table(top: HtmlElement) -> HtmlElement:
+    """A row or row group is never the article: take its table (then its siblings)."""
+    node = top
+    while node is not None and node.tag in ("tr", "tbody", "thead", "tfoot"):
+        node = node.getparent()
+    return node if node is not None and node.tag == "table" else top
 
 
 def _contains(ancestor: HtmlElement, el: HtmlElement) -> bool:
@@ -148,24 +222,60 @@ def _worthy_sibling(
     return len(text) > 0 and density == 0 and (text.endswith(".") or ". " in text)
 
 
-def find_content(body: HtmlElement, scores: dict[HtmlElement, float]) -> HtmlElement:
-    """Return a new ``<div>`` holding the article's nodes (moved out of ``body``)."""
+def find_content(
+    body: HtmlElement, scores: dict[HtmlElement, float], title: str = ""
+) -> HtmlElement:
+    """Return a new ``<div>`` holding the article's nodes (moved out of ``body``).
+
+    ``title`` is the page's ``<title>``: on a page holding several articles (an endless
+    scroll), the one whose heading it repeats wins over a longer one.
+    """
     ranked = _final(scores)
     out = etree.Element("div")
     if not ranked:
         out.extend(list(body))
         return out
-    top = _promote(ranked[0][1], ranked)
+    titled = _titled_article(ranked[0], scores, title)
+    top = _promote(_whole_table(ranked[0][1]), ranked) if titled is None else _only_child(titled)
     parent = top.getparent()
     if parent is None:
         out.append(top)
         return out
     threshold = max(10.0, scores.get(top, 0) * 0.2)
+    leads = _leads(top)
     for sib in list(parent):
         if sib is top or _worthy_sibling(sib, top, scores, threshold):
             sib.tail = None if sib is not top else sib.tail
             out.append(sib)
+    for lead in reversed(leads):
+        if not _contains(out, lead):
+            lead.tail = None
+            out.insert(0, lead)
     return out
+
+
+def _leads(top: HtmlElement) -> list[HtmlElement]:
+    """Lead paragraphs (« chapô », standfirst, intro) set in a header before the body,
+    in document order: the closest ones, in earlier branches of the block's ancestors."""
+    found: list[HtmlElement] = []
+    node = top
+    for _ in range(LEAD_LEVELS):
+        parent = node.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            break
+        level: list[HtmlElement] = []
+        for sib in reversed(list(node.itersiblings(preceding=True))):
+            level.extend(el for el in sib.iter("p", "div", "h2") if _is_lead(el, level))
+        found = level + found
+        node = parent
+    return found[-LEAD_MAX:]
+
+
+def _is_lead(el: HtmlElement, found: list[HtmlElement]) -> bool:
+    if not LEAD.search(hints(el)) or any(_contains(f, el) or _contains(el, f) for f in found):
+        return False
+    text = text_of(el)
+    return len(text) >= LEAD_CHARS and link_density(el, len(text)) < 0.3
 
 
 def strip_headline(content: HtmlElement) -> None:

@@ -16,7 +16,6 @@ URLs are compared with ``urls.url_key``. Every article remembers where it was fo
 
 from __future__ import annotations
 
-import logging
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -32,8 +31,6 @@ if TYPE_CHECKING:
     from ..fetch import Fetcher
     from ..settings import Settings
     from .crawl import Discovery
-
-logger = logging.getLogger(__name__)
 
 Origin = Literal["start", "listing", "feed", "hand"]
 ORIGINS: tuple[Origin, ...] = ("start", "listing", "feed", "hand")

@@ -3,7 +3,8 @@
 ``fetcher`` runs the stage (concurrent, streamed); ``client`` is the only module that
 imports requests; ``outcomes`` decides which copy is used and with which status;
 ``transport`` (retries, per-host limits), ``httpcache`` (SQLite copies), ``netsafety``,
-``robots`` and ``encoding`` serve it; ``report`` shows the result.
+``robots``, ``encoding``, ``deadline`` and ``acceptance`` serve it; ``report`` shows the
+result, ``reasons`` (with ``reasons.toml``) says failures in French for readers.
 """
 
 from .fetcher import Fetcher

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+import socket
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -43,6 +44,7 @@ logger = logging.getLogger(__name__)
 PROJECT_URL = "https://github.com/dossier-hub/dossier-hub"
 CHUNK = 64 * 1024
 _ERRNO = re.compile(r"\[Errno -?\d+\] ([^'\")\]]+)")
+_LASTING = re.compile(r"Name or service not known|Connection refused|Failed to resolve")
 
 
 def user_agent() -> str:
@@ -240,8 +242,27 @@ def _network_error(exc: requests.RequestException) -> FetchError:
     if isinstance(exc, requests.Timeout) or "timed out" in text:
         return FetchError(f"timed out ({type(exc).__name__})", retry=True)
     if isinstance(exc, requests.ConnectionError):
-        return FetchError(f"connection failed ({_short(text)})", retry=True)
+        # A name that does not resolve or a port nobody listens on stays so for the few
+        # seconds of a retry: retrying only makes a build without network slow.
+        lasting = _lasting_failure(exc) or _LASTING.search(text) is not None
+        return FetchError(f"connection failed ({_short(text)})", retry=not lasting)
     return FetchError(f"request failed ({_short(text)})")
+
+
+def _lasting_failure(exc: BaseException) -> bool:
+    """True when the cause under requests' and urllib3's wrappers is DNS or a refusal."""
+    seen: set[int] = set()
+    todo: list[object] = [exc]
+    while todo:
+        current = todo.pop()
+        if not isinstance(current, BaseException) or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, socket.gaierror | ConnectionRefusedError):
+            return True
+        todo += [current.__cause__, current.__context__, getattr(current, "reason", None)]
+        todo += list(current.args)
+    return False
 
 
 def _short(text: str, limit: int = 120) -> str:

@@ -21,9 +21,9 @@ from pelican.contents import Article
 from pelican.urlwrappers import Category, Tag
 from pelican.utils import slugify
 
+from ..atomic import write_atomic
 from ..derived import digest
 from ..fetch.netsafety import allowed_origin
-from ..files import write_atomic
 from ..isolation import each, with_failures
 from ..model import EPOCH, Attachment, Entry
 from ..themes import Taxonomy, Theme

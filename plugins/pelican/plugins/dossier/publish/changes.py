@@ -18,13 +18,14 @@ from typing import Any
 
 from pelican.generators import PelicanTemplateNotFound
 
-from ..files import write_atomic
+from ..atomic import write_atomic
 from ..model import EPOCH
 from ..settings import Settings
 from ..track.history import KINDS, Event, recent
 from ..track.tracking import Tracking
 from ..urls import url_key
-from .feedxml import FeedEntry, FeedInfo, atom_feed, rfc3339, rss_feed, uri, xml_text
+from .feeds import feed_base
+from .feedxml import FeedEntry, FeedInfo, atom_feed, feed_text, rfc3339, rss_feed, uri
 
 logger = logging.getLogger(__name__)
 
@@ -157,6 +158,7 @@ def write_history_page(generator: Any, writer: Any) -> None:
         events=news(getattr(hub, "tracking", None), generator.articles),
         page_name="historique/index",
         url=HISTORY_URL,
+        relative_urls=generator.settings["RELATIVE_URLS"],
     )
 
 
@@ -176,12 +178,12 @@ def history_feed(
     entries = tuple(_event_entry(item, start, base, page, sitename) for item in items[:limit])
     return FeedInfo(
         id=f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{url_key(start)}#feed-historique')}",
-        title=xml_text(f"{sitename} — Historique du dossier"),
+        title=feed_text(f"{sitename} — Historique du dossier"),
         subtitle="Ce qui a changé dans le dossier, d’une construction du site à l’autre.",
         page=uri(page),
         atom=uri(f"{base}/{HISTORY_ATOM}"),
         rss=uri(f"{base}/{HISTORY_RSS}"),
-        author=xml_text(settings.get("AUTHOR") or sitename),
+        author=feed_text(settings.get("AUTHOR") or sitename),
         updated=max((e.updated for e in entries), default=EPOCH),
         entries=entries,
     )
@@ -189,7 +191,7 @@ def history_feed(
 
 def _event_entry(item: NewsItem, start: str, base: str, page: str, author: str) -> FeedEntry:
     link = f"{base}/{item.article.url}" if item.article is not None else page
-    title = xml_text(item.title).strip()
+    title = feed_text(item.title).strip()
     return FeedEntry(
         id=event_id(start, item.event),
         title=f"{item.label} : {title}",
@@ -199,7 +201,7 @@ def _event_entry(item: NewsItem, start: str, base: str, page: str, author: str) 
         updated=item.at,
         summary=SENTENCES[item.kind],
         content="",
-        author=xml_text(author),
+        author=feed_text(author),
         categories=((item.kind, item.label),),
     )
 
@@ -209,7 +211,7 @@ def write_history_feed(
 ) -> None:
     """Write the history's Atom and RSS feeds."""
     hub = context.get("dossier")
-    base = str(settings.get("FEED_DOMAIN") or settings.get("SITEURL") or "").rstrip("/")
+    base = feed_base(settings)
     if hub is None or not base.startswith(("http://", "https://")):
         return
     items = news(getattr(hub, "tracking", None), context.get("articles", []))

@@ -4,10 +4,15 @@ Pelican's own feeds are switched off (pelicanconf.py) because they cannot give
 what readers need here. An entry's id is ``urn:uuid:`` + uuid5 of its canonical
 source URL, normalised with ``urls.url_key`` (never the build time, the output
 host or a slug), so a reader never shows an article twice after a rebuild or a
-move. An entry's ``updated`` moves only when the cleaned content changes: a small
-JSON state file in the dossier cache maps each id to a content hash and the
-``updated`` given. A feed's date is its newest entry's, so the same content gives
-the same bytes. ``feedxml`` writes the documents (with lxml; its docstring says why).
+move. A theme's feed gives the article an id of its own, derived from that one and
+the theme (``scoped_id``): readers such as newsboat keep one item per id across all
+the feeds they follow, so a shared id would leave the article in only one of them.
+An entry's author is the article's, else its source as the site names it (« Cerema »);
+a feed's author is the site. An entry's ``updated`` moves only when the cleaned
+content changes: a small JSON state file in the dossier cache maps each id to a content
+hash and the ``updated`` given. A feed's date is its newest entry's, so the same content gives
+the same bytes; an empty feed takes the newest date known (``fallback_date``).
+``feedxml`` writes the documents (with lxml; its docstring says why).
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ import mimetypes
 import uuid
 from collections.abc import Iterable
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -27,11 +32,11 @@ from zoneinfo import ZoneInfo
 
 import nh3
 
+from ..atomic import write_atomic
 from ..clean.sanitize import URL_SCHEMES
-from ..files import write_atomic
 from ..model import EPOCH
 from ..settings import Settings
-from ..urls import public_url, url_key
+from ..urls import host_of, public_url, url_key
 from .feedxml import (
     Enclosure,
     FeedEntry,
@@ -67,6 +72,33 @@ Planned = tuple[FeedInfo, str, str]  # the feed, its Atom and RSS paths under OU
 def entry_id(canonical_url: str) -> str:
     """A stable id: uuid5 of the normalised canonical source URL."""
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, url_key(canonical_url))}"
+
+
+def scoped_id(article_id: str, scope: str) -> str:
+    """The id of an article in one scoped feed (a theme's): uuid5 of the scope in its id."""
+    namespace = uuid.UUID(article_id.removeprefix("urn:uuid:"))
+    return f"urn:uuid:{uuid.uuid5(namespace, f'feed-{scope}')}"
+
+
+# Readers know the publisher by its name, not by its host.
+SOURCE_NAMES = {"cerema.fr": "Cerema"}
+
+
+def source_name(host: str | None) -> str:
+    """« Cerema » for www.cerema.fr; any other host is shown as is."""
+    host = (host or "").lower()
+    for domain, name in SOURCE_NAMES.items():
+        if host == domain or host.endswith("." + domain):
+            return name
+    return host
+
+
+def source_of(article: Any) -> str:
+    """Who published the original, as the site shows it (« Cerema »), else its host."""
+    host = getattr(article, "source_host", None) or host_of(
+        getattr(article, "canonical_url", None) or getattr(article, "source_url", None) or ""
+    )
+    return xml_text(source_name(host)).strip()
 
 
 def feed_id(start_url: str, name: str) -> str:
@@ -121,7 +153,7 @@ def make_entry(
     )
     published = _aware(getattr(article, "published", None) or article.date, zone) or EPOCH
     source_updated = _aware(getattr(article, "updated", None), zone) or published
-    author = feed_text(getattr(article, "source_author", None)).strip()
+    author = feed_text(getattr(article, "source_author", None)).strip() or source_of(article)
     return FeedEntry(
         id=entry_id(canonical or link),
         title=feed_text(article.title).strip(),
@@ -156,7 +188,7 @@ def save_state(path: Path, state: State) -> None:
     try:
         if path.exists() and path.read_text(encoding="utf-8") == text + "\n":
             return
-        _write(path, (text + "\n").encode("utf-8"))
+        write_atomic(path, (text + "\n").encode("utf-8"))
     except OSError as exc:  # a read-only cache (offline build): the feeds are still written
         logger.warning("feeds: state not saved in DOSSIER_CACHE_PATH (%s): %s", path, exc)
 
@@ -198,8 +230,19 @@ def theme_list(hub: Any, articles: list[Any]) -> list[Theme]:
 
 
 def site_base(settings: dict[str, Any]) -> str:
-    """The absolute URL every feed link starts with: FEED_DOMAIN, else SITEURL."""
+    """The URL feed links start with: FEED_DOMAIN, else SITEURL (relative in a page of a
+    site built with RELATIVE_URLS)."""
     return str(settings.get("FEED_DOMAIN") or settings.get("SITEURL") or "").rstrip("/")
+
+
+def feed_base(settings: dict[str, Any]) -> str:
+    """The absolute URL inside the feed files: ``site_base``; for a local build with
+    relative URLs and no address, where `make serve` serves it (http://BIND:PORT)."""
+    base = site_base(settings)
+    if urlsplit(base).scheme or not settings.get("RELATIVE_URLS"):
+        return base
+    host = settings.get("BIND") or "127.0.0.1"
+    return f"http://{host}:{settings.get('PORT') or 8000}"
 
 
 def feed_paths(settings: dict[str, Any]) -> dict[str, str]:
@@ -223,15 +266,41 @@ def _feed(ident: str, title: str, subtitle: str, urls: tuple[str, ...], **kw: An
     )
 
 
+def fallback_date(
+    entries: list[FeedEntry], last_fetched: datetime | None = None, state: State | None = None
+) -> datetime:
+    """The date of a feed without entries: the newest entry's, else the dossier's last fetch,
+    else the newest ``updated`` the state remembers, else now (nothing else is known)."""
+    if entries:
+        return max(e.updated for e in entries)
+    if last_fetched is not None:
+        return _aware(last_fetched, ZoneInfo("UTC")).replace(microsecond=0)
+    remembered = [_parse_date(r.get("updated", "")) for r in (state or {}).values()]
+    known = [d for d in remembered if d is not None]
+    return max(known) if known else datetime.now(UTC).replace(microsecond=0)
+
+
+def _parse_date(text: str) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def build_feeds(
-    themes: list[Theme], settings: dict[str, Any], entries: list[FeedEntry], start: str
+    themes: list[Theme],
+    settings: dict[str, Any],
+    entries: list[FeedEntry],
+    start: str,
+    fallback: datetime | None = None,
 ) -> list[Planned]:
     """The dossier's feed first, then one per theme in taxonomy order (empty ones too)."""
-    base, paths = site_base(settings), feed_paths(settings)
+    base, paths = feed_base(settings), feed_paths(settings)
     sitename = settings.get("SITENAME") or "Dossier"
     common = {
-        "author": settings.get("AUTHOR") or sitename,
-        "fallback": max((e.updated for e in entries), default=EPOCH),
+        "author": sitename,
+        "fallback": fallback or fallback_date(entries),
         "limit": settings.get("FEED_MAX_ITEMS"),
     }
     files = (paths["HUB_FEED_ATOM"], paths["HUB_FEED_RSS"])
@@ -247,7 +316,11 @@ def build_feeds(
         )
         page = settings.get("TAG_URL", "tag/{slug}.html").format(slug=slug)
         urls = (f"{base}/{page}", *(f"{base}/{f}" for f in files))
-        mine = [e for e in entries if any(s == slug for s, _ in e.categories)]
+        mine = [
+            replace(e, id=scoped_id(e.id, slug))
+            for e in entries
+            if any(s == slug for s, _ in e.categories)
+        ]
         title = f"{sitename} — {label}"
         feed = _feed(feed_id(start, slug), title, description, urls, entries=mine, **common)
         planned.append((feed, *files))
@@ -258,7 +331,7 @@ def write_feeds(
     context: dict[str, Any], settings: dict[str, Any], output: Path, dossier: Settings
 ) -> list[Path]:
     """Write every Atom and RSS feed and the OPML list; return the files written."""
-    base = site_base(settings)
+    base = feed_base(settings)
     if urlsplit(base).scheme not in ("http", "https"):
         logger.error("feeds: SITEURL or FEED_DOMAIN must be an absolute URL, not %r", base)
         return []
@@ -271,19 +344,16 @@ def write_feeds(
     state_path = dossier.cache_path / STATE_FILE
     entries, state = apply_state(pairs, load_state(state_path))
     save_state(state_path, state)
-    planned = build_feeds(themes, settings, entries, dossier.start_url)
+    last_fetched = getattr(context.get("dossier"), "last_fetched", None)
+    fallback = fallback_date(entries, last_fetched, state)
+    planned = build_feeds(themes, settings, entries, dossier.start_url, fallback)
     written = []
     for feed, atom_path, rss_path in planned:
-        written.append(_write(output / atom_path, atom_feed(feed)))
-        written.append(_write(output / rss_path, rss_feed(feed)))
+        written.append(write_atomic(output / atom_path, atom_feed(feed)))
+        written.append(write_atomic(output / rss_path, rss_feed(feed)))
     title = f"{settings.get('SITENAME') or 'Dossier'} : les flux"
     owner = str(settings.get("AUTHOR") or "")
     document = opml([p[0] for p in planned], title, owner, THEMES_GROUP)
-    written.append(_write(output / feed_paths(settings)["HUB_FEED_OPML"], document))
+    written.append(write_atomic(output / feed_paths(settings)["HUB_FEED_OPML"], document))
     logger.info("feeds: %d files, %d entries", len(written), len(entries))
     return written
-
-
-def _write(path: Path, data: bytes) -> Path:
-    write_atomic(path, data)
-    return path

@@ -15,14 +15,13 @@ from jinja2 import pass_context
 from markupsafe import Markup
 
 from ..clean.sanitize import sanitize
+from ..fetch.reasons import reason_fr
 from ..model import PARIS
 from ..urls import web_url
-from .feeds import feed_paths, site_base
+from .feeds import feed_paths, site_base, source_name
 from .picture import theme_map
 
 LOCALE = "fr_FR"
-# Readers know the publisher by its name, not by its host.
-SOURCE_NAMES = {"cerema.fr": "Cerema"}
 PDF_TYPE = "application/pdf"
 
 
@@ -108,15 +107,6 @@ def pdf_of(article: Any) -> Any:
     return None
 
 
-def source_name(host: str | None) -> str:
-    """« Cerema » for www.cerema.fr; any other host is shown as is."""
-    host = (host or "").lower()
-    for domain, name in SOURCE_NAMES.items():
-        if host == domain or host.endswith("." + domain):
-            return name
-    return host
-
-
 def origin(url: str | None) -> str:
     """``scheme://host[:port]`` rebuilt from the strict parse (« https://www.cerema.fr »),
     for the security policy; '' for anything that is not a plain http(s) address."""
@@ -156,6 +146,7 @@ FILTERS: dict[str, Any] = {
     "theme_slugs": theme_slugs,
     "pdf_of": pdf_of,
     "source_name": source_name,
+    "reason_fr": reason_fr,
     "origin": origin,
     "article_html": article_html,
     "theme_map": theme_map,

@@ -23,14 +23,14 @@ _LENGTH_FLOOR = 40
 def tag(taxonomy: Taxonomy, title: str, summary: str, text: str) -> tuple[ThemeMatch, ...]:
     """Return 1 to max_themes ThemeMatch, best first, ties in taxonomy order."""
     params = taxonomy.params
-    found = scores(taxonomy, title, summary, text)
+    found = _scored(taxonomy, title, summary, text)
     ranked = sorted(range(len(found)), key=lambda t: (-found[t][0], t))
     best = found[ranked[0]][0] if ranked else 0.0
     kept = [
         t
         for t in ranked
         if found[t][0] > 0
-        and found[t][0] >= params.threshold
+        and (found[t][0] >= params.threshold or found[t][2] >= params.threshold)
         and found[t][0] >= params.relative * best
     ][: params.max_themes]
     if not kept and best > 0:
@@ -47,6 +47,14 @@ def scores(
     taxonomy: Taxonomy, title: str, summary: str, text: str
 ) -> list[tuple[float, tuple[str, ...]]]:
     """Per theme in taxonomy order: (normalised score, matched terms by contribution)."""
+    return [(score, terms) for score, terms, _ in _scored(taxonomy, title, summary, text)]
+
+
+def _scored(
+    taxonomy: Taxonomy, title: str, summary: str, text: str
+) -> list[tuple[float, tuple[str, ...], float]]:
+    """scores(), plus each theme's strongest single term before length normalisation:
+    one distinctive phrase (« données ouvertes ») names a theme even in a long text."""
     params = taxonomy.params
     index = taxonomy.index
     counts: dict[tuple[int, int], float] = {}
@@ -63,15 +71,17 @@ def scores(
 
 def _theme_score(
     theme: Theme, t: int, counts: dict[tuple[int, int], float], divisor: float
-) -> tuple[float, tuple[str, ...]]:
-    """Sum the contributions of one theme's terms; terms sorted by contribution."""
+) -> tuple[float, tuple[str, ...], float]:
+    """Sum the contributions of one theme's terms; terms sorted by contribution; the
+    strongest term's own contribution, not normalised."""
     parts = [
         (term.weight * math.sqrt(counts[t, n]), n, term.text)
         for n, term in enumerate(theme.terms)
         if (t, n) in counts
     ]
     parts.sort(key=lambda part: (-part[0], part[1]))
-    return sum(part[0] for part in parts) / divisor, tuple(part[2] for part in parts)
+    strongest = parts[0][0] if parts else 0.0
+    return sum(part[0] for part in parts) / divisor, tuple(part[2] for part in parts), strongest
 
 
 def _scan(

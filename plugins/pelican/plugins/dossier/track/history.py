@@ -92,8 +92,10 @@ class History:
         return self.builds[-1] if self.builds else None
 
     def events_of(self, build: Build) -> list[Event]:
-        """The events a build gave."""
-        return [e for e in self.events if e.at == build.at]
+        """The events a build gave: the last ``build.events`` of its second (two builds
+        in the same second share a timestamp; events are kept in build order)."""
+        same = [e for e in self.events if e.at == build.at]
+        return same[len(same) - build.events :] if build.events else []
 
 
 def advance(

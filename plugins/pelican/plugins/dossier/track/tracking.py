@@ -24,9 +24,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..atomic import write_atomic
 from ..fetch.httpcache import now
 from ..fetch.outcomes import PagePolicy
-from ..files import write_atomic
 from ..model import Entry, Fetched
 from ..urls import url_key
 from .history import Event, History, HistoryError, Record, Seen, advance, from_json, is_new
@@ -87,10 +87,8 @@ def load_history(cache: Path) -> History | None:
 
 def save_history(cache: Path, history: History) -> Path:
     """Write the history atomically."""
-    path = cache / FILENAME
     text = json.dumps(history_json(history), ensure_ascii=False, indent=1, sort_keys=True)
-    write_atomic(path, (text + "\n").encode("utf-8"))
-    return path
+    return write_atomic(cache / FILENAME, (text + "\n").encode("utf-8"))
 
 
 def kept_urls(previous: History | None, sources: Sources, settings: Settings) -> list[str]:
