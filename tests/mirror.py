@@ -3,8 +3,9 @@
 URL ``/a/b`` serves ``<root>/a/b.html``; ``/a/b?page=2`` serves ``<root>/a/b@page=2.html``
 (other query keys such as ``utm_*`` are ignored, ``page=0`` is the first page); a path
 whose last segment has a known extension is served as-is. ``<root>/_routes.toml`` declares
-redirects and per-path headers. Every 200 carries an ``ETag`` and a ``Last-Modified`` and
-conditional requests get a 304, like a real server. Nothing is logged.
+redirects, per-path headers, and bodies generated at start-up (the plaquette's PDF, made by
+``pdfmaker`` from a TOML description of its pages). Every 200 carries an ``ETag`` and a
+``Last-Modified`` and conditional requests get a 304, like a real server. Nothing is logged.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import MappingProxyType, TracebackType
 from urllib.parse import parse_qs, unquote, urlsplit
+
+import pdfmaker
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +64,7 @@ class Route:
     status: int = 301
     headers: tuple[tuple[str, str], ...] = ()
     last_modified: str | None = None
+    generated: str | None = None  # a PDF description under the root, made into the body
 
 
 @dataclass
@@ -113,6 +117,7 @@ def load_routes(root: Path) -> dict[str, Route]:
             status=int(spec.get("status", 301)),
             headers=headers,
             last_modified=spec.get("last_modified"),
+            generated=spec.get("generated"),
         )
     return routes
 
@@ -166,6 +171,11 @@ class Mirror:
         self.latency = latency
         self.routes = load_routes(root)
         self.stats = Stats()
+        self.generated = {
+            path: pdfmaker.from_toml(root / route.generated)
+            for path, route in self.routes.items()
+            if route.generated
+        }
 
     def respond(self, target: str, request_headers: dict[str, str]) -> Response:
         """Build the response for a GET or HEAD on ``target`` (path and query)."""
@@ -173,17 +183,24 @@ class Mirror:
         route = self.routes.get(parts.path) or self.routes.get(parts.path.rstrip("/")) or Route()
         if route.redirect is not None:
             return _redirect(route)
-        file = resolve_file(self.root, parts.path, parts.query)
-        if file is None:
+        found = self.body(parts.path, parts.query)
+        if found is None:
             return Response(404, (("Content-Type", HTML_TYPE),), NOT_FOUND_BODY)
-        body = file.read_bytes()
+        body, content_type = found
         etag = '"' + hashlib.sha1(body).hexdigest() + '"'
         last_modified = route.last_modified or DEFAULT_LAST_MODIFIED
         validators = (("ETag", etag), ("Last-Modified", last_modified))
         if is_not_modified(request_headers, etag, last_modified):
             return Response(304, validators)
-        headers = dict((("Content-Type", media_type(file)), *route.headers))
+        headers = dict((("Content-Type", content_type), *route.headers))
         return Response(200, (*headers.items(), *validators), body)
+
+    def body(self, path: str, query: str = "") -> tuple[bytes, str] | None:
+        """The bytes served at a path and their default type: generated, or from a file."""
+        if path in self.generated:
+            return self.generated[path], media_type(Path(path))
+        file = resolve_file(self.root, path, query)
+        return (file.read_bytes(), media_type(file)) if file is not None else None
 
 
 def _redirect(route: Route) -> Response:
