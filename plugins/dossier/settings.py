@@ -46,6 +46,12 @@ DEFAULTS: dict[str, Any] = {
     # Worker processes that clean new pages beside the build when there are many;
     # 0 cleans in the build process itself; None: one per CPU, less one for the build.
     "DOSSIER_WORKERS": None,
+    # The plaquette's document (its PDF), kept on the site and rendered page by page.
+    "DOSSIER_DOCUMENT_MAX_BYTES": 50 * 1024 * 1024,  # largest PDF downloaded
+    "DOSSIER_DOCUMENT_MAX_PAGES": 200,  # more pages: the document is not rendered
+    "DOSSIER_DOCUMENT_MAX_PIXELS": 4_000_000,  # largest image of one page (width × height)
+    "DOSSIER_DOCUMENT_RENDER_TIMEOUT": 120.0,  # seconds for the whole document, then stopped
+    "DOSSIER_DOCUMENT_WIDTHS": [320, 640, 1280],  # widths of the page images, in pixels
 }
 
 
@@ -84,6 +90,11 @@ class Settings:
     progress: bool
     search: bool
     workers: int | None
+    document_max_bytes: int
+    document_max_pages: int
+    document_max_pixels: int
+    document_render_timeout: float
+    document_widths: tuple[int, ...]
 
 
 def _bool(name: str, value: Any) -> bool:
@@ -189,8 +200,39 @@ def read_settings(pelican_settings: dict[str, Any], base: Path | None = None) ->
         progress=_bool("DOSSIER_PROGRESS", raw["DOSSIER_PROGRESS"]),
         search=_bool("DOSSIER_SEARCH", raw["DOSSIER_SEARCH"]),
         workers=_optional_count("DOSSIER_WORKERS", raw["DOSSIER_WORKERS"]),
+        **_document_settings(raw),
     )
     return values
+
+
+def _document_settings(raw: dict[str, Any]) -> dict[str, Any]:
+    """The DOSSIER_DOCUMENT_* limits, validated."""
+
+    def count(name: str, minimum: int = 1) -> int:
+        return _number(name, raw[name], minimum=minimum, integer=True)
+
+    return {
+        "document_max_bytes": count("DOSSIER_DOCUMENT_MAX_BYTES"),
+        "document_max_pages": count("DOSSIER_DOCUMENT_MAX_PAGES"),
+        "document_max_pixels": count("DOSSIER_DOCUMENT_MAX_PIXELS", 10_000),
+        "document_render_timeout": float(
+            _number(
+                "DOSSIER_DOCUMENT_RENDER_TIMEOUT",
+                raw["DOSSIER_DOCUMENT_RENDER_TIMEOUT"],
+                minimum=0.001,
+            )
+        ),
+        "document_widths": _widths("DOSSIER_DOCUMENT_WIDTHS", raw["DOSSIER_DOCUMENT_WIDTHS"]),
+    }
+
+
+def _widths(name: str, value: Any) -> tuple[int, ...]:
+    if isinstance(value, str) or not isinstance(value, list | tuple) or not value:
+        raise SettingsError(f"{name} must be a non-empty list of widths in pixels, not {value!r}")
+    widths = tuple(_number(name, v, minimum=16, integer=True) for v in value)
+    if max(widths) > 4096:
+        raise SettingsError(f"{name} must hold widths of at most 4096 pixels, not {value!r}")
+    return tuple(sorted(set(widths)))
 
 
 def _regex(name: str, value: Any) -> str:
