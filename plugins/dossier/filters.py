@@ -15,6 +15,7 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 from jinja2 import pass_context
 
+from .docview import cover
 from .feeds import feed_paths, site_base
 from .picture import theme_map
 
@@ -124,6 +125,11 @@ def origin(url: str | None) -> str:
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
 
+def cover_picture(document: Any, siteurl: str, title: str = "") -> Any:
+    """The document's cover as a sized, responsive <picture> (see docview)."""
+    return cover(document, str(siteurl or "").rstrip("/"), title)
+
+
 @pass_context
 def feed_url(context: Any, name: str, slug: str = "") -> str:
     """Absolute URL of a feed named by its setting (``HUB_FEED_ATOM``, ``THEME_FEED_RSS``…)."""
@@ -147,4 +153,5 @@ FILTERS: dict[str, Any] = {
     "origin": origin,
     "theme_map": theme_map,
     "feed_url": feed_url,
+    "cover_picture": cover_picture,
 }

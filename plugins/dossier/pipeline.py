@@ -26,6 +26,8 @@ from .derived import (
     themes_to_json,
 )
 from .discover import CachedReader, Discovery, discover
+from .docfind import resolve_attachment
+from .document import Document, plaquette_document
 from .fetch import Fetcher
 from .model import Cleaned, DossierInfo, Entry, Fetched, ThemeMatch
 from .settings import Settings
@@ -89,6 +91,7 @@ class DossierResult:
     outcomes: list[Fetched] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     cooccurrence: list[list[int]] = field(default_factory=list)
+    document: Document | None = None  # the plaquette's PDF, our copy and its pages
 
     @property
     def last_fetched(self) -> datetime | None:
@@ -124,6 +127,8 @@ def _build(settings: Settings, derived: DerivedCache) -> DossierResult:
         fetcher.forget_texts()
         entries = _clean_all(pages, early, derived)  # cleans each page as it arrives
         entries = _with_attachments(fetcher, entries)
+        document, trouble = plaquette_document(fetcher, entries, derived)
+        problems = [*problems, *trouble]
         outcomes = list(fetcher.outcomes)
     entries = [
         replace(e, themes=_themes(e, taxonomy, corrections, derived)) if e.cleaned else e
@@ -134,7 +139,7 @@ def _build(settings: Settings, derived: DerivedCache) -> DossierResult:
     # and at thousands of articles the texts weigh tens of megabytes.
     entries = [replace(e, cleaned=replace(e.cleaned, text="")) if e.cleaned else e for e in entries]
     matrix = cooccurrence([[m.slug for m in e.themes] for e in entries], _slugs(taxonomy))
-    return DossierResult(info, entries, taxonomy, outcomes, problems, matrix)
+    return DossierResult(info, entries, taxonomy, outcomes, problems, matrix, document)
 
 
 def _slugs(taxonomy: Taxonomy) -> list[str]:
@@ -205,12 +210,13 @@ def _clean_all(
 
 
 def _with_attachments(fetcher: Fetcher, entries: list[Entry]) -> list[Entry]:
-    """Probe each attachment (type and size) without parsing it."""
+    """Probe each attachment (type and size) without parsing it; one on a web page (a shop's)
+    is replaced by the document that page offers."""
     result = []
     for entry in entries:
         if entry.cleaned and entry.cleaned.attachments:
             probed = tuple(
-                fetcher.probe_attachment(a.url, a.title) if fetcher.allowed(a.url) else a
+                resolve_attachment(fetcher, a) if fetcher.allowed(a.url) else a
                 for a in entry.cleaned.attachments
             )
             entry = replace(entry, cleaned=replace(entry.cleaned, attachments=probed))

@@ -23,6 +23,8 @@ from pelican.contents import Article
 from pelican.urlwrappers import Category, Tag
 from pelican.utils import slugify
 
+from .document import Document
+from .docview import reading, with_our_copy
 from .model import Entry
 from .pipeline import DossierResult
 from .themes import Theme
@@ -72,10 +74,21 @@ def _slug_for(entry: Entry, taken: set[str], settings: dict[str, Any]) -> str:
     return slug
 
 
-def make_article(entry: Entry, slug: str, settings: dict[str, Any], context: dict) -> Article:
-    """One Pelican article for one cleaned entry."""
+def make_article(
+    entry: Entry,
+    slug: str,
+    settings: dict[str, Any],
+    context: dict,
+    document: Document | None = None,
+) -> Article:
+    """One Pelican article for one cleaned entry (the plaquette's with its document)."""
     cleaned = entry.cleaned
     assert cleaned is not None  # only cleaned entries are published
+    html, attachments = cleaned.html, list(cleaned.attachments)
+    if document is not None:  # our copy of the PDF, and its pages with their text
+        base = str(settings.get("SITEURL") or "").rstrip("/")
+        html += reading(document, base, cleaned.title)
+        attachments = with_our_copy(attachments, document, base)
     date = cleaned.published or entry.fetched.fetched_at or EPOCH
     metadata: dict[str, Any] = {
         "title": cleaned.title,
@@ -96,7 +109,8 @@ def make_article(entry: Entry, slug: str, settings: dict[str, Any], context: dic
         "published": cleaned.published,
         "updated": cleaned.updated,
         "plaquette": entry.plaquette,
-        "attachments": list(cleaned.attachments),
+        "attachments": attachments,
+        "document": document,
         "theme_matches": list(entry.themes),
         "lead_image": cleaned.lead_image,
         "source_author": cleaned.author,
@@ -104,7 +118,7 @@ def make_article(entry: Entry, slug: str, settings: dict[str, Any], context: dic
     if cleaned.updated and cleaned.updated > date:
         metadata["modified"] = cleaned.updated
     return Article(
-        cleaned.html,
+        html,
         metadata=metadata,
         settings=settings,
         source_path=os.path.join(settings.get("PATH", ""), "dossier", f"{slug}.html"),
@@ -116,7 +130,13 @@ def make_articles(result: DossierResult, settings: dict[str, Any], context: dict
     """Pelican articles for every published entry, with cross-links set."""
     taken: set[str] = set()
     articles = {
-        e.source_url: make_article(e, _slug_for(e, taken, settings), settings, context)
+        e.source_url: make_article(
+            e,
+            _slug_for(e, taken, settings),
+            settings,
+            context,
+            result.document if e.plaquette else None,
+        )
         for e in result.entries
         if e.cleaned
     }
@@ -206,7 +226,14 @@ def _entry_json(entry: Entry, article: Article | None) -> dict[str, Any]:
         "reason": entry.fetched.reason or None,
         "path": article.url if article else None,
         "plaquette": entry.plaquette,
+        "document": _document_json(article),
     }
+
+
+def _document_json(article: Article | None) -> dict[str, Any] | None:
+    """Where the plaquette's document came from and our copy of it (None elsewhere)."""
+    document: Document | None = getattr(article, "document", None)
+    return document.to_json() if document else None
 
 
 def write_json(path: Path, data: dict[str, Any]) -> None:
