@@ -16,11 +16,12 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
-from bs4 import BeautifulSoup, Tag
-
+from .derived import DerivedCache, digest, source_version
 from .model import Attachment
 
 if TYPE_CHECKING:
+    from bs4 import Tag
+
     from .fetch import Fetcher
 
 logger = logging.getLogger(__name__)
@@ -28,6 +29,7 @@ logger = logging.getLogger(__name__)
 PDF_TYPE = "application/pdf"
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _DOWNLOAD = re.compile(r"\bt[ée]l[ée]charg", re.IGNORECASE)
+_VERSION = source_version(("docfind",))
 
 
 def _words(link: Tag) -> str:
@@ -45,6 +47,8 @@ def _score(link: Tag, url: str) -> int:
 
 def offered_link(html: str, base: str) -> tuple[str, str] | None:
     """The absolute URL and text of the document a page offers, or None."""
+    from bs4 import BeautifulSoup  # only when a page is new: an unchanged rebuild reuses
+
     soup = BeautifulSoup(html, "lxml")
     scope = soup.find("main") or soup
     best: tuple[int, str, str] | None = None
@@ -63,7 +67,21 @@ def is_html(attachment: Attachment) -> bool:
     return (attachment.media_type or "").split(";", 1)[0].strip().lower() in HTML_TYPES
 
 
-def resolve_attachment(fetcher: Fetcher, attachment: Attachment) -> Attachment:
+def remembered_offer(html: str, base: str, derived: DerivedCache | None) -> tuple[str, str] | None:
+    """offered_link, reused from the derived cache for the same page and code."""
+    key = digest("offered", _VERSION, base, html)
+    stored = derived.get(key) if derived is not None else None
+    if stored is not None:
+        return tuple(stored["link"]) if stored["link"] else None  # type: ignore[return-value]
+    found = offered_link(html, base)
+    if derived is not None:
+        derived.put(key, {"link": list(found) if found else None})
+    return found
+
+
+def resolve_attachment(
+    fetcher: Fetcher, attachment: Attachment, derived: DerivedCache | None = None
+) -> Attachment:
     """The probed attachment, or the document its page offers when it is a web page."""
     probed = fetcher.probe_attachment(attachment.url, attachment.title)
     if not is_html(probed):
@@ -72,7 +90,7 @@ def resolve_attachment(fetcher: Fetcher, attachment: Attachment) -> Attachment:
     if not page.ok or page.text is None:
         logger.warning("document page %s unavailable: %s", attachment.url, page.reason)
         return probed
-    found = offered_link(page.text, page.final_url)
+    found = remembered_offer(page.text, page.final_url, derived)
     if found is None:
         logger.warning("document page %s offers no document", attachment.url)
         return probed

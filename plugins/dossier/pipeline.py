@@ -126,7 +126,7 @@ def _build(settings: Settings, derived: DerivedCache) -> DossierResult:
         del found  # its pages' texts, like the fetcher's, are not needed any more
         fetcher.forget_texts()
         entries = _clean_all(pages, early, derived)  # cleans each page as it arrives
-        entries = _with_attachments(fetcher, entries)
+        entries = _with_attachments(fetcher, entries, derived)
         document, trouble = plaquette_document(fetcher, entries, derived)
         problems = [*problems, *trouble]
         outcomes = list(fetcher.outcomes)
@@ -209,14 +209,14 @@ def _clean_all(
     return entries
 
 
-def _with_attachments(fetcher: Fetcher, entries: list[Entry]) -> list[Entry]:
+def _with_attachments(fetcher: Fetcher, entries: list[Entry], derived: DerivedCache) -> list[Entry]:
     """Probe each attachment (type and size) without parsing it; one on a web page (a shop's)
     is replaced by the document that page offers."""
     result = []
     for entry in entries:
         if entry.cleaned and entry.cleaned.attachments:
             probed = tuple(
-                resolve_attachment(fetcher, a) if fetcher.allowed(a.url) else a
+                resolve_attachment(fetcher, a, derived) if fetcher.allowed(a.url) else a
                 for a in entry.cleaned.attachments
             )
             entry = replace(entry, cleaned=replace(entry.cleaned, attachments=probed))
