@@ -13,6 +13,7 @@ from dossier.docfind import offered_link
 from dossier.document import DocPage, Document
 from dossier.docview import cover, reading
 from dossier.pdfrender import Limits, RenderError, check_structure, page_text, render, render_here
+from dossier.settings import SettingsError, read_settings
 
 BASE = "http://127.0.0.1/boutique/produit"
 LIMITS = Limits(max_pages=50, max_pixels=4_000_000, timeout=60.0, widths=(320, 640))
@@ -200,3 +201,22 @@ def test_cover_is_loaded_at_once_with_a_french_alt_text() -> None:
     assert 'alt="Couverture de la plaquette « Titre &lt;i&gt; »"' in html
     assert "loading=" not in html
     assert 'src="http://s/documents/a.jpg"' in html and 'width="320" height="454"' in html
+
+
+def test_document_limits_have_defaults_and_bad_values_name_their_setting(tmp_path: Path) -> None:
+    settings = read_settings({}, base=tmp_path)
+    assert (settings.document_max_bytes, settings.document_max_pages) == (50 * 1024**2, 200)
+    assert (settings.document_max_pixels, settings.document_render_timeout) == (4_000_000, 120.0)
+    assert settings.document_widths == (320, 640, 1280)
+    assert read_settings(
+        {"DOSSIER_DOCUMENT_WIDTHS": [640, 320, 640]}, base=tmp_path
+    ).document_widths == (320, 640)
+    for name, value, message in [
+        ("DOSSIER_DOCUMENT_WIDTHS", [], "must be a non-empty list of widths in pixels"),
+        ("DOSSIER_DOCUMENT_WIDTHS", [8000], "must hold widths of at most 4096 pixels"),
+        ("DOSSIER_DOCUMENT_MAX_PAGES", 0, "must be an integer >= 1"),
+        ("DOSSIER_DOCUMENT_MAX_BYTES", "5 Mo", "must be an integer >= 1"),
+        ("DOSSIER_DOCUMENT_RENDER_TIMEOUT", 0, "must be a number >= 0.001"),
+    ]:
+        with pytest.raises(SettingsError, match=f"^{name} {message}"):
+            read_settings({name: value}, base=tmp_path)
