@@ -41,6 +41,7 @@ logger = logging.getLogger(__name__)
 
 PROJECT_URL = "https://github.com/dossier-hub/dossier-hub"
 CHUNK = 64 * 1024
+ABSURD_LENGTH = 10**18  # what a Content-Length of more than 18 digits counts as
 _ERRNO = re.compile(r"\[Errno -?\d+\] ([^'\")\]]+)")
 _LASTING = re.compile(r"Name or service not known|Connection refused|Failed to resolve")
 
@@ -300,6 +301,9 @@ def _read_body(response: requests.Response, cap: int, deadline: Deadline) -> byt
 
 
 def _content_length(response: requests.Response) -> int | None:
-    value = response.headers.get("Content-Length", "")
-    value = value.strip()
-    return int(value) if value.isdigit() and len(value) <= 18 else None  # 5,000 digits: none
+    """The announced length; one of more than 18 digits is absurd: more than any cap, so the
+    body is refused at once instead of being read until the server gives up."""
+    value = response.headers.get("Content-Length", "").strip()
+    if not value.isdigit():
+        return None
+    return int(value) if len(value) <= 18 else ABSURD_LENGTH

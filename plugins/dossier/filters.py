@@ -16,6 +16,7 @@ from babel.numbers import format_decimal
 from jinja2 import pass_context
 from markupsafe import Markup
 
+from .docview import cover, reading
 from .feeds import feed_paths, site_base
 from .picture import theme_map
 from .reasons import reason_fr
@@ -135,6 +136,22 @@ def article_html(content: str | None) -> Markup:
     return Markup(sanitize(content or ""))
 
 
+def site_url(url: str | None, siteurl: str) -> str:
+    """A URL as a page links it: our own files (a site path, no scheme) under SITEURL."""
+    url = url or ""
+    return url if urlsplit(url).scheme else f"{str(siteurl or '').rstrip('/')}/{url}"
+
+
+def document_pages(document: Any, siteurl: str, title: str = "") -> Any:
+    """Every page of the plaquette's document with its text (see docview.reading)."""
+    return reading(document, str(siteurl or "").rstrip("/"), title) if document else ""
+
+
+def cover_picture(document: Any, siteurl: str, title: str = "") -> Any:
+    """The document's cover as a sized, responsive <picture> (see docview)."""
+    return cover(document, str(siteurl or "").rstrip("/"), title)
+
+
 @pass_context
 def feed_url(context: Any, name: str, slug: str = "") -> str:
     """Absolute URL of a feed named by its setting (``HUB_FEED_ATOM``, ``THEME_FEED_RSS``…)."""
@@ -160,4 +177,7 @@ FILTERS: dict[str, Any] = {
     "article_html": article_html,
     "theme_map": theme_map,
     "feed_url": feed_url,
+    "cover_picture": cover_picture,
+    "document_pages": document_pages,
+    "site_url": site_url,
 }

@@ -10,6 +10,7 @@ from pelican import signals
 from pelican.utils import order_content
 
 from .changes import write_history_feed, write_history_page
+from .document import publish_document
 from .feeds import write_feeds
 from .filters import FILTERS
 from .pipeline import DossierResult, build_dossier
@@ -61,6 +62,7 @@ def inject_articles(generator: object) -> None:
     )
     generator.context["dossier"] = hub_context(result, articles)  # type: ignore[attr-defined]
     generator.context["dossier_json"] = dossier_json(result, articles)  # type: ignore[attr-defined]
+    generator.context["dossier_document"] = result.document  # type: ignore[attr-defined]
     gen_settings[SUMMARY_KEY] = _summary(result, len(articles), gen_settings)
 
 
@@ -84,6 +86,8 @@ def write_outputs(generator: object, writer: object) -> None:
     output = Path(generator.settings["OUTPUT_PATH"])  # type: ignore[attr-defined]
     if data is not None:
         write_json(output / "dossier.json", data)
+        cache = read_settings(generator.settings).cache_path  # type: ignore[attr-defined]
+        publish_document(generator.context.get("dossier_document"), cache, output)  # type: ignore[attr-defined]
     write_empty_theme_pages(generator, writer)
     write_history_page(generator, writer)
     write_feeds(generator.context, generator.settings, output)  # type: ignore[attr-defined]
