@@ -3,9 +3,10 @@
 URL ``/a/b`` serves ``<root>/a/b.html``; ``/a/b?page=2`` serves ``<root>/a/b@page=2.html``
 (other query keys such as ``utm_*`` are ignored, ``page=0`` is the first page); a path
 whose last segment has a known extension is served as-is. ``<root>/_routes.toml`` declares
-redirects, per-path headers and error statuses (``status = 410`` without ``redirect``).
-Every 200 carries an ``ETag`` and a ``Last-Modified`` and conditional requests get a 304,
-like a real server. Nothing is logged.
+redirects, per-path headers, error statuses (``status = 410`` without ``redirect``) and
+bodies generated at start-up (the plaquette's PDF, made by ``pdfmaker`` from a TOML
+description of its pages). Every 200 carries an ``ETag`` and a ``Last-Modified`` and
+conditional requests get a 304, like a real server. Nothing is logged.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import MappingProxyType, TracebackType
 from urllib.parse import parse_qs, unquote, urlsplit
+
+import pdfmaker
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +65,7 @@ class Route:
     status: int = 301
     headers: tuple[tuple[str, str], ...] = ()
     last_modified: str | None = None
+    generated: str | None = None  # a PDF description under the root, made into the body
 
 
 @dataclass
@@ -114,6 +118,7 @@ def load_routes(root: Path) -> dict[str, Route]:
             status=int(spec.get("status", 301)),
             headers=headers,
             last_modified=spec.get("last_modified"),
+            generated=spec.get("generated"),
         )
     return routes
 
@@ -167,6 +172,11 @@ class Mirror:
         self.latency = latency
         self.routes = load_routes(root)
         self.stats = Stats()
+        self.generated = {
+            path: pdfmaker.from_toml(root / route.generated)
+            for path, route in self.routes.items()
+            if route.generated
+        }
 
     def respond(self, target: str, request_headers: dict[str, str]) -> Response:
         """Build the response for a GET or HEAD on ``target`` (path and query)."""
@@ -176,17 +186,24 @@ class Mirror:
             return _redirect(route)
         if route.status >= 400:  # a page the site no longer serves (404, 410)
             return Response(route.status, (("Content-Type", HTML_TYPE),), NOT_FOUND_BODY)
-        file = resolve_file(self.root, parts.path, parts.query)
-        if file is None:
+        found = self.body(parts.path, parts.query)
+        if found is None:
             return Response(404, (("Content-Type", HTML_TYPE),), NOT_FOUND_BODY)
-        body = file.read_bytes()
+        body, content_type = found
         etag = '"' + hashlib.sha1(body).hexdigest() + '"'
         last_modified = route.last_modified or DEFAULT_LAST_MODIFIED
         validators = (("ETag", etag), ("Last-Modified", last_modified))
         if is_not_modified(request_headers, etag, last_modified):
             return Response(304, validators)
-        headers = dict((("Content-Type", media_type(file)), *route.headers))
+        headers = dict((("Content-Type", content_type), *route.headers))
         return Response(200, (*headers.items(), *validators), body)
+
+    def body(self, path: str, query: str = "") -> tuple[bytes, str] | None:
+        """The bytes served at a path and their default type: generated, or from a file."""
+        if path in self.generated:
+            return self.generated[path], media_type(Path(path))
+        file = resolve_file(self.root, path, query)
+        return (file.read_bytes(), media_type(file)) if file is not None else None
 
 
 def _redirect(route: Route) -> Response:

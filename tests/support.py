@@ -6,6 +6,8 @@ with only the overrides it is about, and everything else is the project's pelica
 
 from __future__ import annotations
 
+import gzip
+import json
 import subprocess
 import sys
 import tomllib
@@ -135,3 +137,16 @@ def http_server(directory: Path) -> Iterator[str]:
         process.terminate()
         process.wait(timeout=10)
         process.stdout.close()
+
+
+FRAGMENT_MAGIC = b"pagefind_dcd"
+
+
+def fragments(index: Path) -> list[dict[str, Any]]:
+    """Every page record of a Pagefind index (gzip-compressed JSON after a magic prefix)."""
+    records = []
+    for path in sorted((index / "fragment").iterdir()):
+        raw = gzip.decompress(path.read_bytes())
+        assert raw.startswith(FRAGMENT_MAGIC)
+        records.append(json.loads(raw[len(FRAGMENT_MAGIC) :]))
+    return sorted(records, key=lambda r: r["url"])

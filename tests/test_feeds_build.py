@@ -118,7 +118,7 @@ def _html_urls(html: str) -> list[str]:
 
 
 def test_the_plaquette_entry_encloses_its_pdf(
-    builds: dict[str, Path], data: dict, mirror_root: Path
+    builds: dict[str, Path], data: dict, mirror: MirrorServer
 ) -> None:
     plaquette = next(a for a in data["articles"] if a["plaquette"])
     link = f"{SITEURL}/{plaquette['path']}"
@@ -128,8 +128,13 @@ def test_the_plaquette_entry_encloses_its_pdf(
         entry = next(e for e in feed.entries if e.link == link)
         enclosure = entry.enclosures[0]
         assert enclosure.type == "application/pdf" and enclosure.href.endswith(".pdf")
-        pdf = mirror_root / enclosure.href.split("/", 3)[3]
-        assert enclosure.length == str(pdf.stat().st_size)
+        # the enclosure is our own copy of the PDF, byte for byte the mirror's
+        assert enclosure.href == f"{SITEURL}/{plaquette['document']['copy']}"
+        ours = builds["first"] / plaquette["document"]["copy"]
+        assert ours.read_bytes() == mirror.mirror.body(EXPECTED["pdf_path"])[0]
+        assert enclosure.length == str(ours.stat().st_size)
+        assert entry.summary.startswith("Nouvelle édition de la plaquette")
+        assert EXPECTED["pdf_only_word"] in entry.content[0].value  # the PDF's words too
 
 
 def test_opml_lists_the_dossier_and_every_theme(builds: dict[str, Path], data: dict) -> None:

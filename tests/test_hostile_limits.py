@@ -281,7 +281,7 @@ def test_read_only_cache_builds_offline_and_stops_online_naming_the_setting(
 ) -> None:
     cache = cache_copy(baseline, tmp_path)
     prefix = read_only_prefix(cache)
-    before = {p.name: p.read_bytes() for p in cache.iterdir()}
+    before = {str(p.relative_to(cache)): p.read_bytes() for p in cache.rglob("*") if p.is_file()}
     offline = run_build(tmp_path / "off", cache, start(server), offline=True, prefix=prefix)
     assert offline.returncode == 0, offline.log
     assert offline.seconds < 30
@@ -294,7 +294,9 @@ def test_read_only_cache_builds_offline_and_stops_online_naming_the_setting(
     assert f"DOSSIER_CACHE_PATH {cache}: cannot write the cache" in online.log
     assert "DOSSIER_OFFLINE=True" in online.log  # what to do about it
     assert not (online.output / "index.html").exists()
-    assert {p.name: p.read_bytes() for p in cache.iterdir()} == before
+    assert {
+        str(p.relative_to(cache)): p.read_bytes() for p in cache.rglob("*") if p.is_file()
+    } == before
 
 
 def test_cache_path_that_is_not_a_folder_stops_the_build(

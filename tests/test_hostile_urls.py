@@ -183,11 +183,11 @@ EXECUTABLE_LINKS = [
 
 
 def plaquette_with(server: HostileServer, href: str) -> Responder:
-    """The plaquette page whose canonical link and PDF link both carry ``href``."""
+    """The plaquette page whose canonical link and download link both carry ``href``."""
     page = server.page(PLAQUETTE).decode("utf-8")
     link = html.escape(href, quote=True)
     page = page.replace(f'rel="canonical" href="{PLAQUETTE}"', f'rel="canonical" href="{link}"')
-    page = page.replace(f'href="{EXPECTED["pdf_path"]}"', f'href="{link}"')
+    page = page.replace(f'href="{EXPECTED["shop_path"]}"', f'href="{link}"')
     assert page.count(link) == 2
     return respond(body=page.encode("utf-8"))
 

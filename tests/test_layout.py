@@ -11,10 +11,10 @@ from pelican.plugins.dossier.derived import MissingSource, source_files, source_
 
 PACKAGE = Path(dossier.__file__).parent
 # Shared by every stage; they import no stage.
-BASE = {"settings", "model", "urls", "atomic", "sane", "textnorm", "derived", "isolation"}
+BASE = {"settings", "model", "urls", "atomic", "assets", "sane", "textnorm", "derived", "isolation"}
 # The stages in order: each may import the base and the stages before it. fetch/ comes
 # first: discovery reads the start page and the listing through it.
-STAGES = ("fetch", "discover", "clean", "themes", "track", "publish")
+STAGES = ("fetch", "discover", "clean", "themes", "track", "document", "publish")
 # The wiring on top, which may import everything.
 WIRING = {"__init__", "pipeline", "glue"}
 

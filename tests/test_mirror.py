@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+import pdfmaker
 import pytest
 from bs4 import BeautifulSoup
 from mirror import DEFAULT_LAST_MODIFIED, SITE_ROOT, MirrorServer, is_not_modified
@@ -163,14 +164,24 @@ def test_last_modified_can_be_set_per_path(server: MirrorServer) -> None:
     assert headers["last-modified"] == "Tue, 21 Nov 2023 09:00:00 GMT"
 
 
-def test_pdf_is_served_as_pdf(server: MirrorServer) -> None:
+def test_pdf_is_generated_from_its_description_and_served_as_pdf(server: MirrorServer) -> None:
     status, headers, body = fetch(server, EXPECTED["pdf_path"])
-    size = (SITE_ROOT / EXPECTED["pdf_path"].lstrip("/")).stat().st_size
+    expected = pdfmaker.from_toml(SITE_ROOT / "_plaquette.toml")
     assert status == 200
     assert headers["content-type"] == "application/pdf"
-    assert int(headers["content-length"]) == size == len(body)
+    assert int(headers["content-length"]) == len(expected) == len(body)
+    assert body == expected
     assert body.startswith(b"%PDF-1.4\n")
     assert body.endswith(b"%%EOF\n")
+
+
+def test_generated_pdf_has_one_page_per_description_with_its_text() -> None:
+    pdfium = pytest.importorskip("pypdfium2")
+    document = pdfium.PdfDocument(pdfmaker.from_toml(SITE_ROOT / "_plaquette.toml"))
+    texts = [page.get_textpage().get_text_bounded() for page in document]
+    assert len(texts) == EXPECTED["pdf_pages"] == 4
+    assert texts[0].startswith("Villes intelligentes : tous concernés")
+    assert EXPECTED["pdf_only_word"] in texts[3]
 
 
 def test_latin1_page_is_really_latin1(server: MirrorServer) -> None:
@@ -326,7 +337,15 @@ def test_start_page_announces_the_dossier(server: MirrorServer) -> None:
     assert dossier["href"] == EXPECTED["dossier_path"]
     assert voir["href"] == EXPECTED["listing_path"]
     assert voir.next_sibling.name == "p"  # glued to the first body paragraph
-    assert soup.find("a", href=EXPECTED["pdf_path"]) is not None
+    assert soup.find("a", href=EXPECTED["pdf_path"]) is None  # the download line links the shop
+    assert soup.find("a", href=EXPECTED["shop_path"]) is not None
+
+
+def test_the_shop_page_offers_the_pdf(server: MirrorServer) -> None:
+    soup = soup_of(fetch(server, EXPECTED["shop_path"])[2])
+    offer = soup.find("a", href=EXPECTED["pdf_path"])
+    assert offer["type"] == "application/pdf"
+    assert offer.get_text().startswith("Télécharger")
 
 
 @pytest.mark.parametrize("article", ARTICLES, ids=[a["path"].rsplit("/", 1)[1] for a in ARTICLES])

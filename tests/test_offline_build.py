@@ -61,6 +61,34 @@ FRENCH = {
     "no dossier link found on the start page": "la page de départ ne mène plus au dossier",
     "listing longer than DOSSIER_MAX_PAGES=50": "la liste des articles dépasse 50 pages : la "
     "suite n’a pas été lue",
+    # The reasons of the build's own checks (hostile sources).
+    "HTTP 503, Retry-After 20 s; not waiting 20.0 s more: the build's wait budget is spent "
+    "(DOSSIER_WAIT_BUDGET=120 s)": "le site demandait d’attendre ; la construction n’a pas "
+    "attendu davantage, la copie précédente reste publiée",
+    "timed out: response not complete within 60 s (DOSSIER_RESPONSE_DEADLINE)": "délai dépassé "
+    "(le site répondait trop lentement)",
+    "unsupported Content-Encoding 'zstd'": "page envoyée dans une compression que nous ne "
+    "lisons pas",
+    "body does not decode as its Content-Encoding 'gzip'": "page reçue illisible (compression "
+    "défectueuse)",
+    "suspicious: title reads like an error page ('Service indisponible')": "le site a renvoyé "
+    "une page d’erreur au lieu de l’article",
+    "suspicious: undecodable body (900 of 1000 characters unreadable)": "page reçue illisible "
+    "(caractères indéchiffrables)",
+    "suspicious: 40 % of the previous copy and shares little with the previous copy": "la "
+    "nouvelle version ne ressemble pas à l’article déjà publié",
+    "cleaning failed (RuntimeError: boom)": "erreur inattendue en traitant cette page",
+    "the listing links 50000 articles, more than DOSSIER_MAX_ARTICLES=10000: the last 40000 are "
+    "left out; raise DOSSIER_MAX_ARTICLES to publish them": "la liste annonce 50000 articles : "
+    "seuls les 10000 premiers sont publiés",
+    "0 articles published: DOSSIER_OFFLINE is on and the cache (c) holds none": "aucun article "
+    "publié : construction sans réseau, et aucune copie en cache",
+    "document http://h/p.pdf: damaged PDF: no %%EOF marker at its end (truncated?); keeping the "
+    "copy fetched on 2026-11-30": "le document de la plaquette n’a pas pu être actualisé : PDF "
+    "endommagé ou illisible ; la copie précédente reste publiée",
+    "document http://h/p.pdf: page 1 would be 1 × 9 pixels, over DOSSIER_DOCUMENT_MAX_PIXELS "
+    "(4); not published": "le document de la plaquette n’est pas publié : document trop grand "
+    "pour les limites fixées",
 }
 ENGLISH = re.compile(r"connection failed|unavailable|timed out|refused:|not known|HTTP \d")
 
@@ -166,8 +194,8 @@ def test_the_build_ends_with_where_and_what_next(offline: dict, capsys) -> None:
     lines = capsys.readouterr().out.splitlines()
     first = lines.index(next(x for x in lines if x.startswith("Published 16 articles")))
     tail = lines[first : lines.index(next(x for x in lines if x.startswith("Done: ")))]
-    assert tail[1] == "Sources: 0 fetched, 0 not modified, 0 from cache, 20 stale, 0 failed."
-    assert tail[3] == "  20 × connection failed (Connection refused)"
+    assert tail[1] == "Sources: 0 fetched, 0 not modified, 0 from cache, 22 stale, 0 failed."
+    assert tail[3] == "  22 × connection failed (Connection refused)"  # pages, shop page, PDF
     assert tail[-3:-1] == [
         f"Site written to {(offline['stale'].parent / 'again').resolve()}",
         f"Next: make serve OUTPUT={(offline['stale'].parent / 'again').resolve()}, "

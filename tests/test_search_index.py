@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import gzip
 import json
 import logging
 import stat
 import tomllib
 from pathlib import Path
-from typing import Any
 
 import pytest
 from mirror import SITE_ROOT, MirrorServer
@@ -23,10 +21,9 @@ from pelican.plugins.dossier.publish.search import (
     pagefind_command,
 )
 from pelican.plugins.dossier.settings import SettingsError, read_settings
-from support import SITEURL, START_PATH, build_site
+from support import SITEURL, START_PATH, build_site, fragments
 
 ROOT = Path(__file__).resolve().parent.parent
-FRAGMENT_MAGIC = b"pagefind_dcd"
 
 PAGE = """<!DOCTYPE html>
 <html lang="fr"><head><meta charset="utf-8"><title>{title}</title></head>
@@ -54,16 +51,6 @@ def small_site(root: Path) -> Path:
         '<!DOCTYPE html><html lang="fr"><body><p>Le hub</p></body></html>', encoding="utf-8"
     )
     return site
-
-
-def fragments(index: Path) -> list[dict[str, Any]]:
-    """Every page record of a Pagefind index (gzip-compressed JSON after a magic prefix)."""
-    records = []
-    for path in sorted((index / "fragment").iterdir()):
-        raw = gzip.decompress(path.read_bytes())
-        assert raw.startswith(FRAGMENT_MAGIC)
-        records.append(json.loads(raw[len(FRAGMENT_MAGIC) :]))
-    return sorted(records, key=lambda r: r["url"])
 
 
 def fake_binary(folder: Path, script: str) -> Path:

@@ -22,7 +22,10 @@
   var state = { themes: [], all: false };
 
   // Turn every chip link into a toggle button carrying the same theme.
-  Array.prototype.forEach.call(document.querySelectorAll("main a.chip[data-theme]"), function (link) {
+  var links = Array.prototype.slice.call(document.querySelectorAll("main a.chip[data-theme]"));
+  // The filter bar gives the themes' order, even when a card with chips comes before it.
+  links.sort(function (a, b) { return root.contains(b) - root.contains(a); });
+  links.forEach(function (link) {
     var slug = link.getAttribute("data-theme");
     var button = document.createElement("button");
     button.type = "button";

@@ -10,6 +10,7 @@ from pelican import signals
 from pelican.utils import order_content
 
 from .clean.rules import RuleError
+from .document import publish_document
 from .fetch.report import BuildSummary, render_closing, render_report
 from .pipeline import DossierConfig, DossierResult, build_dossier, load_config
 from .publish import (
@@ -89,6 +90,7 @@ def inject_articles(generator: ArticlesGenerator) -> None:
     add_theme_tags(generator, result.taxonomy)
     generator.context["dossier"] = hub_context(result, articles)
     generator.context["dossier_json"] = dossier_json(result, articles)
+    generator.context["dossier_document"] = result.document
     settings[SUMMARY_KEY] = _summary(result, len(articles), settings)
 
 
@@ -112,6 +114,8 @@ def write_outputs(generator: ArticlesGenerator, writer: Writer) -> None:
     output = Path(generator.settings["OUTPUT_PATH"])
     if data is not None:
         write_json(output / "dossier.json", data)
+        cache = config_of(generator.settings).settings.cache_path
+        publish_document(generator.context.get("dossier_document"), cache, output)
     write_history_page(generator, writer)
     dossier = config_of(generator.settings).settings
     write_feeds(generator.context, generator.settings, output, dossier)

@@ -28,6 +28,7 @@ class Attachment:
     title: str = ""
     media_type: str | None = None
     size: int | None = None
+    found_on: str | None = None  # the page that offered it (a shop page), if not linked directly
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from .derived import (
     themes_to_json,
 )
 from .discover import CachedReader, Discovery, Sources, belongs, discover, gather
+from .document import Document, plaquette_document, resolve_attachment
 from .fetch import Fetcher
 from .isolation import each, failed, with_failures
 from .model import Cleaned, DossierInfo, Entry, Fetched, ThemeMatch
@@ -101,7 +102,8 @@ class DossierResult:
     outcomes: list[Fetched] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     cooccurrence: list[list[int]] = field(default_factory=list)
-    tracking: Tracking | None = None  # what changed since the last build (track/)
+    tracking: Tracking | None = None  # what changed since the last build (tracking.py)
+    document: Document | None = None  # the plaquette's PDF, our copy and its pages
 
     @property
     def last_fetched(self) -> datetime | None:
@@ -175,9 +177,12 @@ def _build(config: DossierConfig, derived: DerivedCache, code: CodeVersions) -> 
         del found  # its pages' texts, like the fetcher's, are not needed any more
         fetcher.forget_texts()
         entries = _clean_all(pages, early, derived, code.clean)  # each page as it arrives
-        entries, outcomes = _belonging(entries, fetcher.outcomes, sources, info.url)
+        entries, dropped = _belonging(entries, sources, info.url)
         entries = settle(entries, settings.allowed_hosts)
-        entries = _with_attachments(fetcher, entries)
+        entries = _with_attachments(fetcher, entries, derived)
+        document, trouble = plaquette_document(fetcher, entries, derived)
+        problems = [*problems, *trouble]
+        outcomes = [o for o in fetcher.outcomes if url_key(o.url) not in dropped]
 
     def tagged(entry: Entry) -> Entry:
         themes = _themes(entry, taxonomy, corrections, derived, code.tag) if entry.cleaned else ()
@@ -191,16 +196,16 @@ def _build(config: DossierConfig, derived: DerivedCache, code: CodeVersions) -> 
     # and at thousands of articles the texts weigh tens of megabytes.
     entries = [replace(e, cleaned=replace(e.cleaned, text="")) if e.cleaned else e for e in entries]
     matrix = cooccurrence([[m.slug for m in e.themes] for e in entries], _slugs(taxonomy))
-    return DossierResult(info, entries, taxonomy, outcomes, problems, matrix, tracking)
+    return DossierResult(info, entries, taxonomy, outcomes, problems, matrix, tracking, document)
 
 
 def _belonging(
-    entries: list[Entry], outcomes: list[Fetched], sources: Sources, dossier_url: str | None
-) -> tuple[list[Entry], list[Fetched]]:
-    """Drop feed entries whose page is not part of this dossier, and their outcomes."""
+    entries: list[Entry], sources: Sources, dossier_url: str | None
+) -> tuple[list[Entry], set[str]]:
+    """Drop feed entries whose page is not part of this dossier; the keys of those dropped."""
     kept = [e for e in entries if belongs(e, sources, dossier_url)]
     dropped = {url_key(e.source_url) for e in entries} - {url_key(e.source_url) for e in kept}
-    return kept, [o for o in outcomes if url_key(o.url) not in dropped]
+    return kept, dropped
 
 
 def _slugs(taxonomy: Taxonomy) -> list[str]:
@@ -274,13 +279,14 @@ def _clean_all(
     return entries
 
 
-def _with_attachments(fetcher: Fetcher, entries: list[Entry]) -> list[Entry]:
-    """Probe each attachment (type and size) without parsing it."""
+def _with_attachments(fetcher: Fetcher, entries: list[Entry], derived: DerivedCache) -> list[Entry]:
+    """Probe each attachment (type and size) without parsing it; one on a web page (a shop's)
+    is replaced by the document that page offers."""
     result = []
     for entry in entries:
         if entry.cleaned and entry.cleaned.attachments:
             probed = tuple(
-                fetcher.probe_attachment(a.url, a.title) if fetcher.allowed(a.url) else a
+                resolve_attachment(fetcher, a, derived) if fetcher.allowed(a.url) else a
                 for a in entry.cleaned.attachments
             )
             entry = replace(entry, cleaned=replace(entry.cleaned, attachments=probed))

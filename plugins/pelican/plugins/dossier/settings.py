@@ -62,6 +62,12 @@ DEFAULTS: dict[str, Any] = {
     # RSS/Atom feeds read besides the listing: an entry whose page carries the dossier
     # marker joins the dossier (sources.py).
     "DOSSIER_FEEDS": [],
+    # The plaquette's document (its PDF), kept on the site and rendered page by page.
+    "DOSSIER_DOCUMENT_MAX_BYTES": 50 * 1024 * 1024,  # largest PDF downloaded
+    "DOSSIER_DOCUMENT_MAX_PAGES": 200,  # more pages: the document is not rendered
+    "DOSSIER_DOCUMENT_MAX_PIXELS": 4_000_000,  # largest image of one page (width × height)
+    "DOSSIER_DOCUMENT_RENDER_TIMEOUT": 120.0,  # seconds for the whole document, then stopped
+    "DOSSIER_DOCUMENT_WIDTHS": [320, 640, 1280],  # widths of the page images, in pixels
 }
 
 
@@ -117,6 +123,11 @@ class Settings:
     progress: bool
     search: bool
     workers: int | None
+    document_max_bytes: int
+    document_max_pages: int
+    document_max_pixels: int
+    document_render_timeout: float
+    document_widths: tuple[int, ...]
     new_days: int = 30
     keep_removed: bool = True
     feeds: tuple[str, ...] = ()
@@ -254,6 +265,7 @@ def read_settings(pelican_settings: dict[str, Any], base: Path | None = None) ->
         new_days=_number("DOSSIER_NEW_DAYS", raw["DOSSIER_NEW_DAYS"], integer=True),
         keep_removed=_bool("DOSSIER_KEEP_REMOVED", raw["DOSSIER_KEEP_REMOVED"]),
         feeds=tuple(_url("DOSSIER_FEEDS", u) for u in _feed_list(raw["DOSSIER_FEEDS"])),
+        **_document_settings(raw),
     )
     return values
 
@@ -280,6 +292,36 @@ def _counts(raw: dict[str, Any]) -> dict[str, int]:
         field: _number(name, raw[name], minimum=low, maximum=high, integer=True)
         for field, (name, low, high) in COUNTS.items()
     }
+
+
+def _document_settings(raw: dict[str, Any]) -> dict[str, Any]:
+    """The DOSSIER_DOCUMENT_* limits, validated."""
+
+    def count(name: str, minimum: int = 1) -> int:
+        return _number(name, raw[name], minimum=minimum, integer=True)
+
+    return {
+        "document_max_bytes": count("DOSSIER_DOCUMENT_MAX_BYTES"),
+        "document_max_pages": count("DOSSIER_DOCUMENT_MAX_PAGES"),
+        "document_max_pixels": count("DOSSIER_DOCUMENT_MAX_PIXELS", 10_000),
+        "document_render_timeout": float(
+            _number(
+                "DOSSIER_DOCUMENT_RENDER_TIMEOUT",
+                raw["DOSSIER_DOCUMENT_RENDER_TIMEOUT"],
+                minimum=0.001,
+            )
+        ),
+        "document_widths": _widths("DOSSIER_DOCUMENT_WIDTHS", raw["DOSSIER_DOCUMENT_WIDTHS"]),
+    }
+
+
+def _widths(name: str, value: Any) -> tuple[int, ...]:
+    if isinstance(value, str) or not isinstance(value, list | tuple) or not value:
+        raise SettingsError(f"{name} must be a non-empty list of widths in pixels, not {value!r}")
+    widths = tuple(_number(name, v, minimum=16, integer=True) for v in value)
+    if max(widths) > 4096:
+        raise SettingsError(f"{name} must hold widths of at most 4096 pixels, not {value!r}")
+    return tuple(sorted(set(widths)))
 
 
 def _regex(name: str, value: Any) -> str:

@@ -276,6 +276,10 @@ def _short(text: str, limit: int = 120) -> str:
 def _read_body(response: requests.Response, cap: int, deadline: Deadline) -> bytes:
     """Read a streamed body, refusing more than ``cap`` bytes, a short one or a late one."""
     announced = content_length(response.headers)
+    if announced is None and response.headers.get("Content-Length", "").strip().isdigit():
+        # More than 18 digits: more than any cap; refused at once instead of being read
+        # until the server gives up.
+        raise FetchError("body too large (Content-Length of more than 18 digits)")
     if announced is not None and announced > cap:
         raise FetchError(f"body too large (Content-Length {announced} > {cap} bytes)")
     chunks: list[bytes] = []

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from ..model import Attachment, Fetched
 from ..settings import Settings
 from ..urls import host_of
+from .docfetch import Accept, DocumentCopy, DocumentPolicy
 from .httpcache import CacheStore
 from .netsafety import is_allowed
 from .outcomes import PagePolicy, Validate
@@ -98,6 +99,14 @@ class Fetcher:
     def probe_attachment(self, url: str, title: str = "") -> Attachment:
         """Media type and size of a linked document, from HEAD or the cache; never parsed."""
         return self.policy.probe(url, title)
+
+    def fetch_document(self, url: str, accept: Accept) -> DocumentCopy:
+        """A document's body (a PDF) under the same client, cache and good-copy rules;
+        ``accept`` says why a new body must not replace the good copy, or None."""
+        documents = DocumentPolicy(self.settings, lambda: self.http, self.store, self.policy.robots)
+        copy = documents.fetch(url, accept)
+        self._outcomes.append(copy.outcome())
+        return copy
 
     def allowed(self, url: str) -> bool:
         """True for an http(s) URL whose host is in DOSSIER_ALLOWED_HOSTS."""

@@ -108,7 +108,7 @@ class PagePolicy:
     def _not_modified(self, url: str, good: CachedCopy | None, reply: Reply) -> Fetched:
         if good is None:
             return _failed(url, "HTTP 304 without a cached copy", http_status=304)
-        self.store.put(_revalidated(good, reply))
+        self.store.put(revalidated_copy(good, reply))
         return _from_entry(url, good, "not-modified", http_status=304)
 
     def _accept(self, url: str, reply: Reply, good: CachedCopy | None, check: bool) -> Fetched:
@@ -125,7 +125,7 @@ class PagePolicy:
             logger.info("%s: not accepted: %s", url, problem)
             failure = FetchError(f"suspicious: {problem}", http_status=reply.status)
             return _fallback(url, good, failure)
-        entry = _new_entry(url, reply, body)
+        entry = new_copy(url, reply, body)
         self.store.put(entry)
         return _from_entry(url, entry, "fetched", http_status=reply.status, text=text)
 
@@ -151,8 +151,8 @@ class PagePolicy:
             logger.warning("cannot probe attachment %s: %s", url, exc.reason)
             return known
         if entry is None or entry.body is None:
-            self.store.put(_new_entry(url, reply, None))
-        return _attachment(url, title, _new_entry(url, reply, None))
+            self.store.put(new_copy(url, reply, None))
+        return _attachment(url, title, new_copy(url, reply, None))
 
     def _head(self, url: str) -> Reply:
         try:
@@ -174,9 +174,9 @@ class PagePolicy:
                 return RobotsFile("found", _robots_text(good.body), exc.reason)
             return RobotsFile("unavailable" if status else "unreachable", reason=exc.reason)
         if reply.status == 304 and good is not None:
-            self.store.put(_revalidated(good, reply))
+            self.store.put(revalidated_copy(good, reply))
             return RobotsFile("found", _robots_text(good.body))
-        entry = _new_entry(where, reply, reply.body or b"")
+        entry = new_copy(where, reply, reply.body or b"")
         self.store.put(entry)
         return RobotsFile("found", _robots_text(entry.body))
 
@@ -200,7 +200,7 @@ def _header(headers: Mapping[str, str], name: str) -> str | None:
     return headers.get(name) or None
 
 
-def _new_entry(url: str, reply: Reply, body: bytes | None) -> CachedCopy:
+def new_copy(url: str, reply: Reply, body: bytes | None) -> CachedCopy:
     size = len(body) if body is not None else content_length(reply.headers)
     moment = now()
     return CachedCopy(
@@ -218,7 +218,7 @@ def _new_entry(url: str, reply: Reply, body: bytes | None) -> CachedCopy:
     )
 
 
-def _revalidated(good: CachedCopy, reply: Reply) -> CachedCopy:
+def revalidated_copy(good: CachedCopy, reply: Reply) -> CachedCopy:
     """The cached entry after a 304: same body, possibly new validators."""
     return replace(
         good,

@@ -23,12 +23,14 @@ from pelican.utils import slugify
 
 from ..atomic import write_atomic
 from ..derived import digest
+from ..document import Document
 from ..fetch.netsafety import allowed_origin
 from ..isolation import each, with_failures
 from ..model import EPOCH, Attachment, Entry
 from ..themes import Taxonomy, Theme
 from ..urls import host_of, public_url, url_key
 from .changes import NEWS_LIMIT, NewsItem, json_fields, json_history, mark_articles, news
+from .docview import with_our_copy
 
 if TYPE_CHECKING:  # the pipeline runs the stages; publishing only reads its result
     from pelican.generators import ArticlesGenerator
@@ -101,10 +103,15 @@ def make_article(
     settings: dict[str, Any],
     context: dict,
     hosts: tuple[str, ...],
+    document: Document | None = None,
 ) -> Article:
-    """One Pelican article for one cleaned entry (``hosts``: DOSSIER_ALLOWED_HOSTS)."""
+    """One Pelican article for one cleaned entry (``hosts``: DOSSIER_ALLOWED_HOSTS; the
+    plaquette's with its ``document``)."""
     cleaned = entry.cleaned
     assert cleaned is not None  # only cleaned entries are published
+    attachments = public_attachments(cleaned.attachments)
+    if document is not None:  # our copy of the PDF (a site path); its pages: the theme
+        attachments = with_our_copy(attachments, document)
     date = cleaned.published or entry.fetched.fetched_at or EPOCH
     metadata: dict[str, Any] = {
         "title": cleaned.title,
@@ -126,7 +133,8 @@ def make_article(
         "published": cleaned.published,
         "updated": cleaned.updated,
         "plaquette": entry.plaquette,
-        "attachments": public_attachments(cleaned.attachments),
+        "attachments": attachments,
+        "document": document,
         "theme_matches": list(entry.themes),
         "lead_image": public_url(cleaned.lead_image),
         "source_author": cleaned.author,
@@ -171,7 +179,9 @@ def make_articles(
     def made(entry: Entry) -> Entry:
         if entry.cleaned:
             name = names[entry.source_url]
-            articles[entry.source_url] = make_article(entry, name, settings, context, hosts)
+            articles[entry.source_url] = make_article(
+                entry, name, settings, context, hosts, result.document if entry.plaquette else None
+            )
         return entry
 
     articles: dict[str, Article] = {}
@@ -258,7 +268,14 @@ def _entry_json(entry: Entry, article: Article | None) -> dict[str, Any]:
         "reason": entry.fetched.reason or None,
         "path": article.url if article else None,
         "plaquette": entry.plaquette,
+        "document": _document_json(article),
     }
+
+
+def _document_json(article: Article | None) -> dict[str, Any] | None:
+    """Where the plaquette's document came from and our copy of it (None elsewhere)."""
+    document: Document | None = getattr(article, "document", None)
+    return document.to_json() if document else None
 
 
 def write_json(path: Path, data: dict[str, Any]) -> None:

@@ -37,6 +37,7 @@ from ..clean.sanitize import URL_SCHEMES
 from ..model import EPOCH
 from ..settings import Settings
 from ..urls import host_of, public_url, url_key
+from .docview import reading
 from .feedxml import (
     Enclosure,
     FeedEntry,
@@ -106,6 +107,13 @@ def feed_id(start_url: str, name: str) -> str:
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{url_key(start_url)}#feed-{name}')}"
 
 
+def body_of(article: Any, base: str) -> str:
+    """What a feed entry carries: the article, and for the plaquette its pages' text."""
+    document = getattr(article, "document", None)
+    pages = reading(document, base, article.title) if document else ""
+    return article.content + str(pages)
+
+
 def feed_html(content: str, base: str) -> str:
     """The sanitised article HTML for a feed: sanitised again, every link absolute and
     through the scheme allowlist (urls.public_url; mailto only in links)."""
@@ -131,10 +139,10 @@ def _aware(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
     return moment.replace(tzinfo=zone)
 
 
-def _enclosures(attachments: Iterable[Any]) -> tuple[Enclosure, ...]:
+def _enclosures(attachments: Iterable[Any], base: str) -> tuple[Enclosure, ...]:
     found = []
-    for item in attachments:
-        url = public_url(item.url)
+    for item in attachments:  # our own files are site paths: under the feed's base
+        url = public_url(item.url if urlsplit(item.url).scheme else f"{base}/{item.url}")
         if url is None:
             continue
         media_type = xml_text(item.media_type) or mimetypes.guess_type(urlsplit(item.url).path)[0]
@@ -162,10 +170,10 @@ def make_entry(
         published=published,
         updated=max(published, source_updated),
         summary=feed_text(getattr(article, "metadata", {}).get("summary")).strip(),
-        content=feed_html(article.content, canonical or link) if full else "",
+        content=feed_html(body_of(article, base), canonical or link) if full else "",
         author=author or None,
         categories=tuple((t.name, feed_text(labels.get(t.name, t.name))) for t in article.tags),
-        enclosures=_enclosures(getattr(article, "attachments", None) or ()),
+        enclosures=_enclosures(getattr(article, "attachments", None) or (), base),
     )
 
 
@@ -213,7 +221,7 @@ def apply_state(pairs: list[tuple[FeedEntry, Any]], state: State) -> tuple[list[
     new_state = dict(state)  # ids not in this build keep their record
     result = []
     for entry, article in pairs:
-        digest = content_hash(article.title, article.content)
+        digest = content_hash(article.title, body_of(article, ""))
         changed_at = _aware(getattr(article, "fetched_at", None), ZoneInfo("UTC"))
         updated = next_updated(digest, entry.updated, changed_at, state.get(entry.id))
         new_state[entry.id] = {"hash": digest, "updated": rfc3339(updated)}

@@ -18,6 +18,7 @@ from ..clean.sanitize import sanitize
 from ..fetch.reasons import reason_fr
 from ..model import PARIS
 from ..urls import web_url
+from .docview import cover, reading
 from .feeds import feed_paths, site_base, source_name
 from .picture import theme_map
 
@@ -120,6 +121,22 @@ def article_html(content: str | None) -> Markup:
     return Markup(sanitize(content or ""))
 
 
+def site_url(url: str | None, siteurl: str) -> str:
+    """A URL as a page links it: our own files (a site path, no scheme) under SITEURL."""
+    url = url or ""
+    return url if urlsplit(url).scheme else f"{str(siteurl or '').rstrip('/')}/{url}"
+
+
+def document_pages(document: Any, siteurl: str, title: str = "") -> Any:
+    """Every page of the plaquette's document with its text (see docview.reading)."""
+    return reading(document, str(siteurl or "").rstrip("/"), title) if document else ""
+
+
+def cover_picture(document: Any, siteurl: str, title: str = "") -> Any:
+    """The document's cover as a sized, responsive <picture> (see docview)."""
+    return cover(document, str(siteurl or "").rstrip("/"), title)
+
+
 @pass_context
 def theme_url(context: Any, slug: str) -> str:
     """Absolute URL of a theme's page: TAG_URL under SITEURL."""
@@ -152,4 +169,7 @@ FILTERS: dict[str, Any] = {
     "theme_map": theme_map,
     "feed_url": feed_url,
     "theme_url": theme_url,
+    "cover_picture": cover_picture,
+    "document_pages": document_pages,
+    "site_url": site_url,
 }
