@@ -49,7 +49,7 @@ def test_overrides_win_and_paths_resolve_against_the_project(tmp_path: Path) -> 
         ("DOSSIER_TIMEOUT", (1, 0), "DOSSIER_TIMEOUT must be a number >= 0.001"),
         ("DOSSIER_MAX_BYTES", 0, "DOSSIER_MAX_BYTES must be an integer >= 1"),
         ("DOSSIER_HOST_CONCURRENCY", 2.5, "DOSSIER_HOST_CONCURRENCY must be an integer"),
-        ("DOSSIER_LISTING_PATTERN", "(", "DOSSIER_LISTING_PATTERN is not a valid regular"),
+        ("DOSSIER_LISTING_LINK_TEXT", "(", "DOSSIER_LISTING_LINK_TEXT is not a valid regular"),
         ("DOSSIER_FEED_CONTENT", "all", "DOSSIER_FEED_CONTENT must be one of full, summary"),
         ("DOSSIER_RETRIES", True, "DOSSIER_RETRIES must be an integer"),
         ("DOSSIER_NEW_DAYS", -1, "DOSSIER_NEW_DAYS must be an integer >= 0"),
