@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
 from pelican.plugins.dossier.settings import DEFAULTS, SettingsError, read_settings
-
-ROOT = Path(__file__).resolve().parent.parent
+from support import ROOT, pelican_cli
 
 
 def test_defaults_are_valid(tmp_path: Path) -> None:
@@ -75,17 +73,7 @@ def test_every_default_is_accepted_by_its_own_validator(tmp_path: Path) -> None:
 
 
 def test_pelican_stops_with_a_message_naming_the_setting(tmp_path: Path) -> None:
-    command = [
-        str(ROOT / ".venv" / "bin" / "pelican"),
-        "content",
-        "-s",
-        "pelicanconf.py",
-        "-o",
-        str(tmp_path / "out"),
-        "-e",
-        'DOSSIER_MAX_BYTES="big"',
-    ]
-    run = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    run = pelican_cli(tmp_path / "out", "-e", 'DOSSIER_MAX_BYTES="big"')
     assert run.returncode != 0
     assert "DOSSIER_MAX_BYTES must be an integer" in run.stdout + run.stderr
     assert not (tmp_path / "out" / "index.html").exists()
