@@ -2,9 +2,9 @@
 
 A server on 127.0.0.1 adds 200 ms of latency to every response and serves a
 generated 16-article dossier (with ETags, answering 304 to If-None-Match). The
-script times a cold ``fetch_pages`` of the 16 articles (goal: under 1.5 s), then a
-warm rebuild, which must send only conditional requests and receive 0 body
-bytes (counted on the server side).
+script times a cold ``iter_pages`` (what the pipeline calls) of the 16 articles
+(goal: under 1.5 s), then a warm rebuild, which must send only conditional
+requests and receive 0 body bytes (counted on the server side).
 
     .venv/bin/python scripts/bench_fetch.py [--latency 0.2] [--articles 16]
 """
@@ -106,7 +106,7 @@ def _has_article(text: str, url: str, previous: str | None) -> str | None:
 def run(fetcher_settings: object, urls: list[str]) -> tuple[float, list[str]]:
     start = time.perf_counter()
     with Fetcher(fetcher_settings, validate=_has_article) as fetcher:
-        results = fetcher.fetch_pages(urls)
+        results = list(fetcher.iter_pages(urls))
     return time.perf_counter() - start, [r.status for r in results]
 
 

@@ -1,15 +1,10 @@
-"""Reading our feeds the way readers do: date formats, a local server, newsboat."""
+"""Reading our feeds the way readers do: date formats and newsboat."""
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import re
 import shutil
 import subprocess
-import threading
-from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 NEWSBOAT = shutil.which("newsboat")
@@ -18,24 +13,6 @@ RSS_DATE = re.compile(
     r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
     r" \d{4} \d{2}:\d{2}:\d{2} (GMT|[+-]\d{4})$"
 )
-
-
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        """Serve silently."""
-
-
-@contextlib.contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    """Serve a folder on 127.0.0.1 from a background thread; yield its base URL."""
-    handler = functools.partial(_Quiet, directory=str(directory))
-    with ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield f"http://127.0.0.1:{server.server_address[1]}"
-        finally:
-            server.shutdown()
 
 
 def newsboat_unread(url: str, home: Path) -> int:

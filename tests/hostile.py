@@ -171,6 +171,15 @@ def run_build(
     return BuildRun(done.returncode, seconds, output, done.stdout + done.stderr)
 
 
+def good_build(server: HostileServer, where: Path) -> BuildRun:
+    """A build of the untouched sample mirror into ``where``: it succeeds and publishes
+    every article, so its cache (``where / "cache"``) holds the good copy of every page."""
+    run = run_build(where / "out", where / "cache", server.url(EXPECTED["start_path"]))
+    assert run.returncode == 0, run.log
+    assert len(run.data["articles"]) == EXPECTED["announced"]
+    return run
+
+
 # --- what "nothing executable" means, checked on every file we publish --------------------
 
 URL_ATTRIBUTES = ("href", "src", "action", "formaction", "poster", "cite", "background", "data")

@@ -6,13 +6,17 @@ with only the overrides it is about, and everything else is the project's pelica
 
 from __future__ import annotations
 
+import functools
 import gzip
 import json
+import logging
 import subprocess
 import sys
+import threading
 import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -26,7 +30,10 @@ from pelican.plugins.dossier.settings import Settings
 from pelican.plugins.dossier.settings import read_settings as dossier_settings
 from pelican.settings import read_settings
 
+logger = logging.getLogger(__name__)
+
 ROOT = Path(__file__).resolve().parent.parent
+PELICAN = ROOT / ".venv" / "bin" / "pelican"
 SITEURL = "http://127.0.0.1:9"  # nothing listens there: a link that leaks is a dead link
 START_PATH = "/fr/node/4279"  # the start page of the sample mirror
 # What the sample mirror holds: its start path, articles, counts (tests/fixtures/site/).
@@ -54,6 +61,16 @@ def build_site(output: Path, cache: Path, start_url: str | None = None, **overri
     """Run Pelican in-process with ``get_settings``; return the output folder."""
     Pelican(get_settings(output, cache, start_url, **overrides)).run()
     return output
+
+
+def pelican_cli(
+    output: Path, *args: str, settings: str = "pelicanconf.py", timeout: float | None = None
+) -> subprocess.CompletedProcess[str]:
+    """The ``pelican`` command on the project's content, as a user runs it; never raises."""
+    command = [str(PELICAN), "content", "-s", settings, "-o", str(output), *args]
+    return subprocess.run(
+        command, cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=False
+    )
 
 
 def get_dossier_settings(cache: Path, start_url: str | None = None, **raw: Any) -> Settings:
@@ -116,7 +133,25 @@ def _attribute_problems(el: etree._Element) -> list[str]:
     return found
 
 
-# A real web server, as a site is served once published.
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        logger.debug(format, *args)
+
+
+@contextmanager
+def serve_folder(folder: Path) -> Iterator[str]:
+    """Serve ``folder`` on 127.0.0.1 from a background thread; yield its base URL."""
+    handler = functools.partial(_Quiet, directory=str(folder))
+    with ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{server.server_address[1]}"
+        finally:
+            server.shutdown()
+
+
+# A real web server in its own process, as a site is served once published.
 
 
 @contextmanager

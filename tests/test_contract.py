@@ -8,25 +8,17 @@ from __future__ import annotations
 
 import json
 import subprocess
-import tomllib
 from pathlib import Path
 
 import pytest
-from mirror import SITE_ROOT, MirrorServer
+from mirror import MirrorServer
 from pelican.plugins.dossier.themes.taxonomy import SLUGS
-
-ROOT = Path(__file__).resolve().parent.parent
-EXPECTED = tomllib.loads((SITE_ROOT / "expected.toml").read_text(encoding="utf-8"))
+from support import EXPECTED, pelican_cli
 
 
 def contract(port: int, out: Path, cache: Path, *extra: str) -> subprocess.CompletedProcess:
-    command = [
-        str(ROOT / ".venv" / "bin" / "pelican"),
-        "content",
-        "-s",
-        "pelicanconf.py",
-        "-o",
-        str(out),
+    return pelican_cli(
+        out,
         "--fatal",
         "warnings",
         "-e",
@@ -35,8 +27,7 @@ def contract(port: int, out: Path, cache: Path, *extra: str) -> subprocess.Compl
         f'DOSSIER_CACHE_PATH="{cache}"',
         'SITEURL="http://127.0.0.1:9"',
         *extra,
-    ]
-    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    )
 
 
 def check_output(out: Path) -> dict:

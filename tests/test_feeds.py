@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import feedparser
 import pytest
-from feedcheck import ATOM_DATE, NEWSBOAT, RSS_DATE, newsboat_unread, serve
+from feedcheck import ATOM_DATE, NEWSBOAT, RSS_DATE, newsboat_unread
 from lxml import etree
 from pelican.contents import Article
 from pelican.plugins.dossier.model import Attachment
@@ -31,6 +31,7 @@ from pelican.plugins.dossier.settings import read_settings as dossier_settings
 from pelican.plugins.dossier.themes.taxonomy import load_taxonomy
 from pelican.settings import read_settings
 from pelican.urlwrappers import Category, Tag
+from support import serve_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 SITEURL = "http://127.0.0.1:9"
@@ -408,6 +409,6 @@ def test_newsboat_reads_the_hostile_sample(tmp_path: Path) -> None:
     build(tmp_path)
     expected = {"all.atom.xml": 3, "all.rss.xml": 3, "themes/donnees.rss.xml": 2}
     expected |= {"themes/methode.atom.xml": 1, "themes/mobilite.atom.xml": 0}
-    with serve(tmp_path / "out" / "feeds") as url:
+    with serve_folder(tmp_path / "out" / "feeds") as url:
         seen = {n: newsboat_unread(f"{url}/{n}", tmp_path / n.replace("/", "_")) for n in expected}
     assert seen == expected

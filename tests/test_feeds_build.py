@@ -12,11 +12,11 @@ from pathlib import Path
 import feedparser
 import lxml.html
 import pytest
-from feedcheck import ATOM_DATE, NEWSBOAT, RSS_DATE, newsboat_unread, serve
+from feedcheck import ATOM_DATE, NEWSBOAT, RSS_DATE, newsboat_unread
 from lxml import etree
 from mirror import SITE_ROOT, MirrorServer
 from pelican.plugins.dossier.publish.feeds import entry_id
-from support import EXPECTED, SITEURL, build_site
+from support import EXPECTED, SITEURL, build_site, serve_folder
 
 A = "{http://www.w3.org/2005/Atom}"
 
@@ -181,7 +181,7 @@ def _updated(output: Path) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def served(builds: dict[str, Path]) -> Iterator[str]:
     """The first build's output, for a real feed reader."""
-    with serve(builds["first"]) as url:
+    with serve_folder(builds["first"]) as url:
         yield url
 
 

@@ -32,10 +32,10 @@ def test_rebuild_sends_conditional_requests_and_receives_no_body(
     urls = [server.route(f"/a{i}", page("article.html", etag=f'"a{i}"')) for i in range(3)]
     settings = make_settings(tmp_path)
     with Fetcher(settings, validate=has_article) as fetcher:
-        cold = fetcher.fetch_pages(urls)
+        cold = list(fetcher.iter_pages(urls))
     cold_bytes = server.body_bytes
     with Fetcher(settings, validate=has_article) as fetcher:
-        warm = fetcher.fetch_pages(urls)
+        warm = list(fetcher.iter_pages(urls))
     assert [r.status for r in cold] == ["fetched"] * 3
     assert [(r.status, r.http_status, r.text) for r in warm] == [("not-modified", 304, GOOD)] * 3
     assert [r.fetched_at for r in warm] == [r.fetched_at for r in cold]
@@ -106,7 +106,7 @@ def test_offline_uses_the_cache_and_opens_no_socket(
         cached = fetcher.fetch_page(url)
         missing = fetcher.fetch_page(server.base + "/absente")
         attachment = fetcher.probe_attachment(pdf, "Plaquette")
-        pages = fetcher.fetch_pages([url])
+        pages = list(fetcher.iter_pages([url]))
     assert (cached.status, cached.text, cached.fetched_at) == ("cached", GOOD, online.fetched_at)
     assert (missing.status, missing.reason, missing.text) == (
         "failed",
@@ -123,7 +123,7 @@ def test_robots_fetched_once_per_host_per_run(server: Script, tmp_path: Path) ->
     urls = [server.route(f"/a{i}", page("article.html")) for i in range(4)]
     urls.append(server.route("/prive/x", page("article.html")))
     with Fetcher(make_settings(tmp_path), validate=has_article) as fetcher:
-        results = fetcher.fetch_pages(urls)
+        results = list(fetcher.iter_pages(urls))
     assert [r.status for r in results] == ["fetched"] * 4 + ["failed"]
     assert results[-1].reason == "robots.txt disallows"
     assert server.paths().count("/robots.txt") == 1
@@ -138,15 +138,14 @@ def test_robots_can_be_ignored(server: Script, tmp_path: Path) -> None:
     assert server.paths() == ["/prive/x"]
 
 
-def test_fetch_pages_keeps_order_and_the_host_concurrency(server: Script, tmp_path: Path) -> None:
+def test_iter_pages_keeps_order_and_the_host_concurrency(server: Script, tmp_path: Path) -> None:
     urls = [server.route(f"/a{i}", page("article.html", delay=0.1)) for i in range(6)]
-    urls.insert(2, urls[0])  # a duplicate is fetched once and returned twice
+    urls.insert(2, urls[0])  # a duplicate is fetched and yielded once
     settings = make_settings(tmp_path, host_concurrency=2)
     with Fetcher(settings, validate=has_article) as fetcher:
-        results = fetcher.fetch_pages(urls)
+        results = list(fetcher.iter_pages(urls))
         outcomes = fetcher.outcomes
-    assert [r.url for r in results] == urls
-    assert [o.url for o in outcomes] == list(dict.fromkeys(urls))
+    assert [r.url for r in results] == [o.url for o in outcomes] == list(dict.fromkeys(urls))
     assert server.max_in_flight == 2
     assert server.paths().count("/a0") == 1
 
@@ -175,7 +174,7 @@ def test_host_delay_spaces_requests(server: Script, tmp_path: Path) -> None:
     settings = make_settings(tmp_path, host_delay=0.2, obey_robots=False)
     clock = FrozenClock()
     with Fetcher(settings, clock=clock) as fetcher:
-        fetched = fetcher.fetch_pages(urls)
+        fetched = list(fetcher.iter_pages(urls))
     assert [f.status for f in fetched] == ["fetched"] * 3
     assert sorted(clock.waits) == pytest.approx([0.2, 0.4])
 
@@ -185,7 +184,7 @@ def test_robots_crawl_delay_spaces_requests(server: Script, tmp_path: Path) -> N
     urls = [server.route(f"/a{i}", page("article.html")) for i in range(3)]
     clock = FrozenClock()
     with Fetcher(make_settings(tmp_path), clock=clock) as fetcher:
-        fetched = fetcher.fetch_pages(urls)
+        fetched = list(fetcher.iter_pages(urls))
     assert [f.status for f in fetched] == ["fetched"] * 3
     # robots.txt is asked first, with no delay yet; then Crawl-delay: 0.3 spaces the articles
     assert sorted(clock.waits) == pytest.approx([0.3, 0.6])

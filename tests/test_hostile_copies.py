@@ -25,6 +25,7 @@ from hostile import (
     SITEURL,
     BuildRun,
     HostileServer,
+    good_build,
     respond,
     run_build,
     scan_output,
@@ -78,9 +79,7 @@ def server() -> Iterator[HostileServer]:
 def good_cache(server: HostileServer, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The cache of one good build of the whole sample mirror."""
     root = tmp_path_factory.mktemp("good")
-    run = run_build(root / "out", root / "cache", server.url(EXPECTED["start_path"]))
-    assert run.returncode == 0, run.log
-    assert len(run.data["articles"]) == EXPECTED["announced"]
+    good_build(server, root)
     return root / "cache"
 
 

@@ -10,12 +10,11 @@ from pathlib import Path
 
 import pytest
 from hostile import (
-    EXPECTED,
     SITEURL,
     HostileServer,
+    good_build,
     guarded_env,
     html_problems,
-    run_build,
     scan_output,
     xml_problems,
 )
@@ -54,9 +53,7 @@ def test_scan_finds_executable_feed_content() -> None:
 
 def test_clean_build_scans_clean(tmp_path: Path) -> None:
     with HostileServer() as server:
-        run = run_build(tmp_path / "out", tmp_path / "cache", server.url(EXPECTED["start_path"]))
-    assert run.returncode == 0, run.log
-    assert len(run.data["articles"]) == EXPECTED["announced"]
+        run = good_build(server, tmp_path)
     assert scan_output(run.output, SITEURL) == []
 
 

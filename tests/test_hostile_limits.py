@@ -26,6 +26,7 @@ from hostile import (
     HostileServer,
     Responder,
     drip,
+    good_build,
     respond,
     run_build,
     scan_output,
@@ -50,9 +51,7 @@ def server() -> Iterator[HostileServer]:
 @pytest.fixture(scope="module")
 def baseline(server: HostileServer, tmp_path_factory: pytest.TempPathFactory) -> BuildRun:
     """A good build whose cache holds the good copy of every page."""
-    where = tmp_path_factory.mktemp("baseline")
-    run = run_build(where / "out", where / "cache", start(server))
-    assert run.returncode == 0, run.log
+    run = good_build(server, tmp_path_factory.mktemp("baseline"))
     assert len(published(run)) == ARTICLES
     return run
 

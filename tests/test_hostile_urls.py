@@ -30,6 +30,7 @@ from hostile import (
     HostileServer,
     Responder,
     article_copy,
+    good_build,
     listing_with,
     respond,
     run_build,
@@ -63,8 +64,7 @@ class Mirror:
 def mirror(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Mirror]:
     base = tmp_path_factory.mktemp("hostile-urls")
     with HostileServer() as server, HostileServer(host=FORBIDDEN) as canary:
-        baseline = run_build(base / "out", base / "cache", server.url(EXPECTED["start_path"]))
-        assert baseline.returncode == 0, baseline.log
+        baseline = good_build(server, base)
         assert published_paths(baseline) == GOOD_PATHS
         canary.seen.clear()
         yield Mirror(server, canary, base / "cache")

@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
-from support import ROOT
+from support import pelican_cli
 
 
 def _pelican(tmp_path: Path, *flags: str) -> str:
-    command = [
-        str(ROOT / ".venv" / "bin" / "pelican"),
-        "content",
-        "-s",
-        "pelicanconf.py",
-        "-o",
-        str(tmp_path / "out"),
+    run = pelican_cli(
+        tmp_path / "out",
         *flags,
         "-e",
         'DOSSIER_START_URL="http://127.0.0.1:9/fr/node/4279"',
@@ -23,8 +17,7 @@ def _pelican(tmp_path: Path, *flags: str) -> str:
         f'DOSSIER_CACHE_PATH="{tmp_path / "cache"}"',
         "DOSSIER_OFFLINE=true",
         "DOSSIER_SEARCH=false",
-    ]
-    run = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    )
     assert run.returncode == 0, run.stdout + run.stderr
     return run.stdout + run.stderr
 

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
 from pelican.plugins.dossier.settings import DEFAULTS, SettingsError, read_settings
-
-ROOT = Path(__file__).resolve().parent.parent
+from support import ROOT, pelican_cli
 
 
 def test_defaults_are_valid(tmp_path: Path) -> None:
@@ -49,7 +47,7 @@ def test_overrides_win_and_paths_resolve_against_the_project(tmp_path: Path) -> 
         ("DOSSIER_TIMEOUT", (1, 0), "DOSSIER_TIMEOUT must be a number >= 0.001"),
         ("DOSSIER_MAX_BYTES", 0, "DOSSIER_MAX_BYTES must be an integer >= 1"),
         ("DOSSIER_HOST_CONCURRENCY", 2.5, "DOSSIER_HOST_CONCURRENCY must be an integer"),
-        ("DOSSIER_LISTING_PATTERN", "(", "DOSSIER_LISTING_PATTERN is not a valid regular"),
+        ("DOSSIER_LISTING_LINK_TEXT", "(", "DOSSIER_LISTING_LINK_TEXT is not a valid regular"),
         ("DOSSIER_FEED_CONTENT", "all", "DOSSIER_FEED_CONTENT must be one of full, summary"),
         ("DOSSIER_RETRIES", True, "DOSSIER_RETRIES must be an integer"),
         ("DOSSIER_NEW_DAYS", -1, "DOSSIER_NEW_DAYS must be an integer >= 0"),
@@ -75,17 +73,7 @@ def test_every_default_is_accepted_by_its_own_validator(tmp_path: Path) -> None:
 
 
 def test_pelican_stops_with_a_message_naming_the_setting(tmp_path: Path) -> None:
-    command = [
-        str(ROOT / ".venv" / "bin" / "pelican"),
-        "content",
-        "-s",
-        "pelicanconf.py",
-        "-o",
-        str(tmp_path / "out"),
-        "-e",
-        'DOSSIER_MAX_BYTES="big"',
-    ]
-    run = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    run = pelican_cli(tmp_path / "out", "-e", 'DOSSIER_MAX_BYTES="big"')
     assert run.returncode != 0
     assert "DOSSIER_MAX_BYTES must be an integer" in run.stdout + run.stderr
     assert not (tmp_path / "out" / "index.html").exists()

@@ -23,10 +23,9 @@ from lxml import etree
 from mirror import MirrorServer
 from pelican import Pelican
 from pelican.settings import read_settings
-from support import EXPECTED, ROOT, http_server
+from support import EXPECTED, ROOT, http_server, pelican_cli
 
 PUBLIC = "https://dossier.example.org/villes"
-PELICAN = str(ROOT / ".venv" / "bin" / "pelican")
 
 
 def _mirror_overrides(mirror: MirrorServer, cache: Path) -> dict[str, object]:
@@ -47,10 +46,7 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]]
         local = {"OUTPUT_PATH": str(base / "local"), **overrides}
         Pelican(read_settings(str(ROOT / "pelicanconf.py"), override=local)).run()
         pairs = [f"{k}={_json(v)}" for k, v in {**overrides, "SITEURL": PUBLIC}.items()]
-        command = [PELICAN, "content", "-s", "publishconf.py", "-o", str(base / "public")]
-        done = subprocess.run(
-            [*command, "-e", *pairs], cwd=ROOT, capture_output=True, text=True, timeout=300
-        )
+        done = pelican_cli(base / "public", "-e", *pairs, settings="publishconf.py", timeout=300)
         assert done.returncode == 0, done.stdout + done.stderr
     yield {"local": base / "local", "public": base / "public"}
 

@@ -9,6 +9,7 @@ import pytest
 from mirror import MirrorServer
 from pelican.plugins.dossier import pipeline
 from pelican.plugins.dossier.clean import workers
+from pelican.plugins.dossier.clean.cleaner import clean, load_rules
 from support import START_PATH, build_dossier
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,3 +44,20 @@ def test_worker_count_none_means_one_per_cpu_less_the_build() -> None:
     assert workers.worker_count(3) == 3
     assert workers.worker_count(0) == 0
     assert workers.worker_count(None) == len(os.sched_getaffinity(0)) - 1
+
+
+def test_a_worker_process_cleans_with_the_extra_rules_of_its_path(tmp_path: Path) -> None:
+    page = (ROOT / "tests" / "fixtures" / "pages" / "blog-sans-regle.html").read_text("utf-8")
+    url = "https://carnet-quartiers.example/a"
+    (tmp_path / "carnet.toml").write_text(
+        'hosts = ["carnet-quartiers.example"]\nstrip = ["blockquote"]\n', "utf-8"
+    )
+    rules = load_rules(tmp_path)
+    with workers.PageCleaner(rules, tmp_path, workers=1) as cleaner:
+        cleaner.expect(workers.POOL_THRESHOLD)
+        assert cleaner._pool is not None  # the page is cleaned in a worker process
+        assert cleaner(page, url) is None
+        pooled = cleaner.take(page, url)
+    assert pooled == clean(page, url, rules)
+    assert pooled is not None and "blockquote" not in pooled.html
+    assert "blockquote" in clean(page, url).html  # the host's rule changed something

@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 from mirror import MirrorServer
-from served import Site, serve_folder
-from support import START_PATH, build_site
+from served import Site
+from support import START_PATH, build_site, serve_folder
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")

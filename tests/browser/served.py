@@ -1,20 +1,13 @@
-"""What the browser tests share: the site they drive, serving a folder, the theme chips."""
+"""What the browser tests share: the site they drive and the theme chips (serving a
+folder is ``support.serve_folder``)."""
 
 from __future__ import annotations
 
-import functools
-import logging
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import Locator, Page
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -42,25 +35,6 @@ class Site:
     @property
     def titles(self) -> set[str]:
         return {a["title"] for a in self.data["articles"] if a["path"]}
-
-
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        logger.debug(format, *args)
-
-
-@contextmanager
-def serve_folder(folder: Path) -> Iterator[str]:
-    """Serve ``folder`` on 127.0.0.1 from a background thread; yield its base URL."""
-    handler = functools.partial(_Quiet, directory=str(folder))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def chip(page: Page, slug: str) -> Locator:

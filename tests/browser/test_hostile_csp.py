@@ -24,7 +24,7 @@ from hostile import (
     scan_output,
 )
 from playwright.sync_api import Browser, Page
-from served import serve_folder
+from support import serve_folder
 
 pytestmark = pytest.mark.browser
 

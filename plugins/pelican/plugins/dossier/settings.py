@@ -40,9 +40,14 @@ DEFAULTS: dict[str, Any] = {
     "DOSSIER_OBEY_ROBOTS": True,
     "DOSSIER_MAX_PAGES": 50,  # listing pages followed at most
     "DOSSIER_MAX_ARTICLES": 10000,
-    # Link texts that mark the dossier on an article page, and the listing link.
-    "DOSSIER_DOSSIER_MARKER": r"Cet article fait partie du dossier",
-    "DOSSIER_LISTING_PATTERN": r"Voir\s+les\s+(\d+)\s+actualit",
+    # Discovery's way from the start page to the articles (discover/links.py): the text
+    # followed by the link to the dossier, and the text of the link to its listing (group 1:
+    # the announced count). Loose on purpose, to find a link on whichever page the start URL
+    # is. Not the cleaner's [markers] of clean/rules/default.toml: those are per host, cut
+    # the whole phrase out of every article's text and keep it as metadata, so they span the
+    # phrase and name their count group; change both when a dossier words these otherwise.
+    "DOSSIER_DOSSIER_LINK_TEXT": r"Cet article fait partie du dossier",
+    "DOSSIER_LISTING_LINK_TEXT": r"Voir\s+les\s+(\d+)\s+actualit",
     # Links in the listing that are never articles (regular expressions on the URL path).
     "DOSSIER_EXCLUDE_PATTERNS": [r"/dossiers?/", r"/(?:user|search|recherche|node/add)\b"],
     "DOSSIER_TAXONOMY": "content/themes.toml",
@@ -113,8 +118,8 @@ class Settings:
     obey_robots: bool
     max_pages: int
     max_articles: int
-    dossier_marker: str
-    listing_pattern: str
+    dossier_link_text: str
+    listing_link_text: str
     exclude_patterns: tuple[str, ...]
     taxonomy: Path
     data: Path
@@ -249,8 +254,8 @@ def read_settings(pelican_settings: dict[str, Any], base: Path | None = None) ->
         host_delay=_seconds("DOSSIER_HOST_DELAY", raw["DOSSIER_HOST_DELAY"], MAX_WAIT),
         wait_budget=_seconds("DOSSIER_WAIT_BUDGET", raw["DOSSIER_WAIT_BUDGET"], MAX_WAIT_BUDGET),
         obey_robots=_bool("DOSSIER_OBEY_ROBOTS", raw["DOSSIER_OBEY_ROBOTS"]),
-        dossier_marker=_regex("DOSSIER_DOSSIER_MARKER", raw["DOSSIER_DOSSIER_MARKER"]),
-        listing_pattern=_regex("DOSSIER_LISTING_PATTERN", raw["DOSSIER_LISTING_PATTERN"]),
+        dossier_link_text=_regex("DOSSIER_DOSSIER_LINK_TEXT", raw["DOSSIER_DOSSIER_LINK_TEXT"]),
+        listing_link_text=_regex("DOSSIER_LISTING_LINK_TEXT", raw["DOSSIER_LISTING_LINK_TEXT"]),
         exclude_patterns=tuple(
             _regex("DOSSIER_EXCLUDE_PATTERNS", p)
             for p in _strings("DOSSIER_EXCLUDE_PATTERNS", raw["DOSSIER_EXCLUDE_PATTERNS"])

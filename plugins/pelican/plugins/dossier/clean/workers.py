@@ -14,6 +14,7 @@ import logging
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
+from functools import cache, partial
 from pathlib import Path
 
 from ..derived import digest
@@ -26,17 +27,24 @@ logger = logging.getLogger(__name__)
 
 POOL_THRESHOLD = 100  # new pages from which a process pool pays for its start-up
 
-_worker_rules: RuleSet | None = None
+
+@cache
+def rules_in_worker(rules_path: str | None) -> RuleSet:
+    """The cleaning rules of a worker process: shipped rules plus those of ``rules_path``.
+
+    A task sent to a process pool is pickled afresh each time, and compiled selectors
+    cannot be pickled, so the rules cannot travel with the task; the only thing a worker
+    keeps from one task to the next is its own process. This memo is that one slot: a
+    pure function of the path (the rule files do not change during a build), filled
+    once per worker when it starts (the pool's initializer) and never used by the
+    calling process, which cleans with the ``RuleSet`` it was given.
+    """
+    return load_rules(Path(rules_path) if rules_path else None)
 
 
-def _start_worker(rules_path: str | None) -> None:
-    """Load the cleaning rules once in each worker process."""
-    global _worker_rules  # one RuleSet per worker process, loaded when it starts
-    _worker_rules = load_rules(Path(rules_path) if rules_path else None)
-
-
-def _clean_in_worker(text: str, url: str) -> Cleaned:
-    return clean(text, url, _worker_rules)
+def clean_in_worker(rules_path: str | None, text: str, url: str) -> Cleaned:
+    """Clean one page in a worker process, with that worker's rules."""
+    return clean(text, url, rules_in_worker(rules_path))
 
 
 def worker_count(setting: int | None) -> int:
@@ -56,6 +64,8 @@ class PageCleaner:
         self.workers = workers
         self._done: dict[tuple[str, str], Cleaned] = {}
         self._pool: ProcessPoolExecutor | None = None
+        path = str(rules_path) if rules_path else None
+        self._task = partial(clean_in_worker, path)  # picklable: the path, not the rules
 
     def expect(self, pages: int) -> None:
         """Start worker processes when this many pages may need cleaning."""
@@ -64,8 +74,8 @@ class PageCleaner:
             self._pool = ProcessPoolExecutor(
                 max_workers=self.workers,
                 mp_context=multiprocessing.get_context("spawn"),  # never fork a threaded process
-                initializer=_start_worker,
-                initargs=(str(self.rules_path) if self.rules_path else None,),
+                initializer=rules_in_worker,  # each worker loads its rules as it starts
+                initargs=self._task.args,
             )
 
     def __call__(self, text: str, url: str, previous: str | None = None) -> str | None:
@@ -83,7 +93,7 @@ class PageCleaner:
     def _clean(self, text: str, url: str) -> Cleaned:
         if self._pool is None:
             return clean(text, url, self.rules)
-        return self._pool.submit(_clean_in_worker, text, url).result()
+        return self._pool.submit(self._task, text, url).result()
 
     def _previous(self, text: str | None, url: str) -> Cleaned | None:
         """The previous good copy, cleaned for comparison (None if it cannot be)."""

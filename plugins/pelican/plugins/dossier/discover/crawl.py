@@ -62,8 +62,8 @@ class CachedReader:
         self.version = digest(
             source_version(*READER_MODULES),
             fingerprint((settings.allowed_hosts, settings.exclude_patterns)),
-            settings.dossier_marker,
-            settings.listing_pattern,
+            settings.dossier_link_text,
+            settings.listing_link_text,
         )
 
     @cached_property

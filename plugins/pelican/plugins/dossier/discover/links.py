@@ -60,8 +60,8 @@ def _links_after(soup: BeautifulSoup, pattern: re.Pattern[str]) -> Tag | None:
 def find_dossier(html: str, url: str, settings: Settings) -> DossierInfo:
     """Read the dossier link and the « Voir les N actualités » link of an article page."""
     soup = parse(html)
-    dossier = _links_after(soup, re.compile(settings.dossier_marker, re.IGNORECASE))
-    listing_re = re.compile(settings.listing_pattern, re.IGNORECASE)
+    dossier = _links_after(soup, re.compile(settings.dossier_link_text, re.IGNORECASE))
+    listing_re = re.compile(settings.listing_link_text, re.IGNORECASE)
     listing = soup.find("a", href=True, string=listing_re)
     if listing is None:  # the text may be split over inline children
         listing = next(

@@ -66,17 +66,11 @@ class Fetcher:
             self._outcomes.append(self._done[key])
         return self._done[key]
 
-    def fetch_pages(self, urls: Sequence[str]) -> list[Fetched]:
-        """Article pages, fetched concurrently (validate applied), in input order."""
-        todo = [u for u in dict.fromkeys(urls) if (u, True) not in self._done]
-        for url, result in zip(todo, self._fetch_all(todo), strict=True):
-            self._done[(url, True)] = result
-            self._outcomes.append(result)
-        return [self._done[(u, True)] for u in urls]
-
     def iter_pages(self, urls: Sequence[str]) -> Iterator[Fetched]:
-        """Like fetch_pages, but each page is yielded as soon as it and those before it are
-        in, and the fetcher keeps no text: a big dossier never sits in memory as a whole."""
+        """Article pages (validate applied), fetched concurrently, each once, in input order.
+
+        Each page is yielded as soon as it and those before it are in, and the fetcher
+        keeps no text: a big dossier never sits in memory as a whole."""
         todo = list(dict.fromkeys(urls))
         for result in self._fetch_all(todo):
             self._outcomes.append(replace(result, text=None))
