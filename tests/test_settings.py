@@ -193,3 +193,16 @@ def test_a_bad_rule_file_stops_pelican_at_start_up(tmp_path: Path) -> None:
     (rules / "mirror.toml").write_text('hosts = ["127.0.0.1"]\nstrip = ["p[["]\n', "utf-8")
     with pytest.raises(SettingsError, match=r"DOSSIER_RULES_PATH: .*mirror\.toml: strip"):
         _start(tmp_path, DOSSIER_RULES_PATH=str(rules))
+
+
+def test_earlier_names_of_the_link_text_settings_still_work() -> None:
+    """DOSSIER_DOSSIER_MARKER and DOSSIER_LISTING_PATTERN were renamed; they still apply."""
+    settings = read_settings(
+        {"DOSSIER_DOSSIER_MARKER": "Fait partie de", "DOSSIER_LISTING_PATTERN": r"Les (\d+)"}
+    )
+    assert (settings.dossier_link_text, settings.listing_link_text) == (
+        "Fait partie de",
+        r"Les (\d+)",
+    )
+    both = read_settings({"DOSSIER_DOSSIER_MARKER": "old", "DOSSIER_DOSSIER_LINK_TEXT": "new"})
+    assert both.dossier_link_text == "new"

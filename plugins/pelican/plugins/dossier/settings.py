@@ -221,12 +221,31 @@ def _choice(name: str, value: Any, choices: tuple[str, ...]) -> str:
     return value
 
 
+# Earlier names of settings, still read: a site configured with them keeps working.
+RENAMED = {
+    "DOSSIER_DOSSIER_MARKER": "DOSSIER_DOSSIER_LINK_TEXT",
+    "DOSSIER_LISTING_PATTERN": "DOSSIER_LISTING_LINK_TEXT",
+}
+
+
+def _current_names(pelican_settings: dict[str, Any]) -> dict[str, Any]:
+    """The DOSSIER_* values under their current names (an earlier name gives way to the
+    current one when both are set)."""
+    values = {k: v for k, v in pelican_settings.items() if k.startswith("DOSSIER_")}
+    for old, new in RENAMED.items():
+        if old in values:
+            value = values.pop(old)
+            values.setdefault(new, value)
+    return values
+
+
 def read_settings(pelican_settings: dict[str, Any], base: Path | None = None) -> Settings:
     """Merge DOSSIER_* values over the defaults and validate them once."""
-    unknown = sorted(k for k in pelican_settings if k.startswith("DOSSIER_") and k not in DEFAULTS)
+    given = _current_names(pelican_settings)
+    unknown = sorted(k for k in given if k not in DEFAULTS)
     if unknown:
         raise SettingsError(f"unknown setting {unknown[0]} (known: {', '.join(sorted(DEFAULTS))})")
-    raw = {**DEFAULTS, **{k: v for k, v in pelican_settings.items() if k in DEFAULTS}}
+    raw = {**DEFAULTS, **given}
     if base is None:
         base = Path(pelican_settings.get("PATH", ".")).resolve().parent
     hosts = tuple(
