@@ -1,12 +1,7 @@
-// Topic filter for the hub. Without this script every chip and every bar of the
-// overview is a link to its theme page; with it they become toggle buttons that
-// filter the articles in place. State lives in the URL
-// (?theme=donnees,participation&mode=tous) so a filtered view can be shared,
-// reloaded and walked back with the browser's history.
-//
-// The number on a chip is what the reader would get: for a theme not selected, how
-// many articles would show with it added; for a selected one, how many of those
-// shown carry it. The timeline sets apart the marks of the articles shown.
+// Topic filter for the hub: without this script the chips and the overview's bars
+// link to theme pages; with it they toggle a filter kept in the URL
+// (?theme=donnees,participation&mode=tous): shared, reloaded, walked back.
+// A chip's number: articles shown once it is added (selected: those shown with it).
 (function () {
   "use strict";
   var root = document.getElementById("filtres");
@@ -22,12 +17,17 @@
   var empty = document.getElementById("filtre-vide");
   var reset = document.getElementById("filtre-reset");
   var bars = Array.prototype.slice.call(document.querySelectorAll("main svg.barres a[data-theme]"));
-  var marks = Array.prototype.slice.call(document.querySelectorAll("main svg.frise a[data-themes]"));
+  // Each timeline mark follows the card that links to the same article.
+  var cardOf = {};
+  items.forEach(function (el, i) {
+    var link = el.querySelector(":scope > :is(h2, h3) > a");
+    if (link) cardOf[link.href] = i; // resolved, as the marks' below
+  });
+  var marks = Array.prototype.slice.call(document.querySelectorAll("main svg.frise a"));
   var state = { themes: [], all: false };
 
-  // Turn every chip link into a toggle button carrying the same theme.
   var links = Array.prototype.slice.call(document.querySelectorAll("main a.chip[data-theme]"));
-  // The filter bar gives the themes' order, even when a card with chips comes before it.
+  // The filter bar gives the themes' order.
   links.sort(function (a, b) { return root.contains(b) - root.contains(a); });
   links.forEach(function (link) {
     var slug = link.getAttribute("data-theme");
@@ -44,7 +44,7 @@
     }
   });
   var allButtons = Array.prototype.slice.call(document.querySelectorAll("main button.chip")).concat(bars);
-  // The overview's bars stay links in the SVG, acting as toggle buttons.
+  // SVG has no <button>: the bars stay links, acting as buttons.
   bars.forEach(function (bar) {
     bar.setAttribute("role", "button");
     bar.addEventListener("keydown", function (event) {
@@ -125,8 +125,8 @@
     });
     ui.recount(countFor);
     marks.forEach(function (mark) {
-      var themes = mark.getAttribute("data-themes").split(" ");
-      mark.classList.toggle("off", !matches(themes, state.themes, state.all));
+      var i = cardOf[new URL(mark.getAttribute("href"), location.href).href];
+      mark.classList.toggle("off", i !== undefined && !matches(itemThemes[i], state.themes, state.all));
     });
     allSwitch.checked = state.all;
     resetLabel();

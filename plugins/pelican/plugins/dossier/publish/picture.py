@@ -65,7 +65,7 @@ def articles_fr(count: int) -> str:
 def svg_open(name: str, size: tuple[int, int], title: str, description: str) -> Markup:
     """The ``<svg>`` element with its title and description (ids ``{name}-titre``/``-desc``)."""
     return Markup(
-        '<svg class="{0}" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {1} {2}"'
+        '<svg class="{0}" viewBox="0 0 {1} {2}"'
         ' width="{1}" height="{2}" aria-labelledby="{0}-titre" aria-describedby="{0}-desc">'
         '<title id="{0}-titre">{3}</title><desc id="{0}-desc">{4}</desc>'
     ).format(name, size[0], size[1], title, description)
@@ -103,9 +103,9 @@ def _bar(bar: Bar, y: int, top: int) -> Markup:
     length = max(round((WIDTH - BAR_X - COUNT_ROOM) * bar.count / top), 2)
     return Markup(
         '<a href="{href}" data-theme="{slug}" aria-label="{name}">'
-        '<rect class="hit" y="{y}" width="{w}" height="{h}" rx="4"/>'
-        '<text class="lbl" x="{x}" y="{ty}">{label}</text>'
-        '<rect class="bar" x="{x}" y="{by}" width="{length}" height="{bh}" rx="2"/>'
+        '<rect class="hit" y="{y}" width="{w}" height="{h}"/>'
+        '<text x="{x}" y="{ty}">{label}</text>'
+        '<rect x="{x}" y="{by}" width="{length}" height="{bh}" rx="2"/>'
         '<text class="n" x="{nx}" y="{ny}">{count}</text></a>'
     ).format(
         href=bar.href,

@@ -1,8 +1,8 @@
 """The dossier's story at a glance: one row per year, one mark per article.
 
-Each mark is a link to its article (its ``<title>`` names it and its date) and
-carries the article's themes in ``data-themes``, so the hub's filter can set apart
-the marks of the themes a reader picks. Years without an article keep their empty
+Each mark is a link to its article (its ``<title>`` names it and its date); the
+hub's filter finds the article's card by that link and sets apart the marks of the
+articles it hides. Years without an article keep their empty
 row: the gaps are part of the story. Same conventions as ``picture``.
 """
 
@@ -31,7 +31,6 @@ class Mark:
     href: str
     title: str
     when: str
-    themes: str  # space-separated slugs
 
 
 @dataclass(frozen=True)
@@ -68,8 +67,7 @@ def _years(dated: list[Any], base: str, when: Callable[[Any], str]) -> list[Year
     first, last = dated[0].date.year, dated[-1].date.year
     marks: dict[int, list[Mark]] = {year: [] for year in range(first, last + 1)}
     for article in dated:
-        themes = " ".join(str(getattr(t, "slug", t)) for t in article.tags or ())
-        mark = Mark(f"{base}/{article.url}", typo_fr(article.title), when(article.date), themes)
+        mark = Mark(f"{base}/{article.url}", typo_fr(article.title), when(article.date))
         marks[article.date.year].append(mark)
     return [Year(year, tuple(found)) for year, found in marks.items()]
 
@@ -105,6 +103,6 @@ def _row(year: Year, top: int) -> Markup:
 
 def _mark(mark: Mark, x: int, y: int) -> Markup:
     return Markup(
-        '<a href="{}" data-themes="{}"><title>{} ({})</title>'
-        '<rect class="mark" x="{}" y="{}" width="{}" height="{}" rx="4"/></a>'
-    ).format(mark.href, mark.themes, mark.title, mark.when, x, y, MARK, MARK)
+        '<a href="{}"><title>{} ({})</title>'
+        '<rect x="{}" y="{}" width="{}" height="{}" rx="4"/></a>'
+    ).format(mark.href, mark.title, mark.when, x, y, MARK, MARK)
