@@ -103,6 +103,5 @@ def _row(year: Year, top: int) -> Markup:
 
 def _mark(mark: Mark, x: int, y: int) -> Markup:
     return Markup(
-        '<a href="{}"><title>{} ({})</title>'
-        '<rect x="{}" y="{}" width="{}" height="{}" rx="4"/></a>'
+        '<a href="{}"><title>{} ({})</title><rect x="{}" y="{}" width="{}" height="{}" rx="4"/></a>'
     ).format(mark.href, mark.title, mark.when, x, y, MARK, MARK)
