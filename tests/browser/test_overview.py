@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 from served import Site, chip
 
 pytestmark = pytest.mark.browser
@@ -27,7 +27,7 @@ def titles(page: Page) -> set[str]:
     return {text.replace("\u00a0", " ") for text in texts}
 
 
-def bar(page: Page, slug: str):  # noqa: ANN201 (a Locator)
+def bar(page: Page, slug: str) -> Locator:
     return page.locator(f'svg.barres a[data-theme="{slug}"]')
 
 
@@ -79,7 +79,9 @@ def test_timeline_marks_link_to_their_articles(browser: Browser, site: Site, wid
     context, page = open_hub(browser, site, width, "light")
     marks = page.locator("svg.frise a")
     published = {a["path"]: a for a in site.data["articles"] if a["path"]}
-    hrefs = marks.evaluate_all("els => els.map(e => new URL(e.getAttribute('href'), location).href)")
+    hrefs = marks.evaluate_all(
+        "els => els.map(e => new URL(e.getAttribute('href'), location).href)"
+    )
     assert sorted(hrefs) == sorted(f"{site.url}/{path}" for path in published)
     first = marks.first
     name = first.locator("title").text_content()
@@ -135,6 +137,6 @@ def test_the_plaquette_download_is_on_its_page_first_screen(
     page.goto(f"{site.url}/{lead['path']}")
     button = page.locator("main a.button").first
     box = button.bounding_box()
-    assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= height
+    assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height
     page.screenshot(path=str(screenshots / f"plaquette-first-screen-{width}.png"))
     page.close()
