@@ -226,7 +226,10 @@ def test_overview_bars_timeline_and_pairs(site: Path) -> None:
     assert "<li>2023&nbsp;: 2 articles</li>" in hub
     # only pairs shared by two articles or more; « donnees » with « methode » is one
     assert hub.count('data-pair="') == 1
-    assert '<a href="?theme=donnees,methode&amp;mode=tous" data-pair="donnees methode">' in hub
+    assert (
+        f'<a href="{SITEURL}/?theme=donnees,methode&amp;mode=tous" data-pair="donnees methode">'
+        in hub
+    )
 
 
 def test_failed_dossier_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
