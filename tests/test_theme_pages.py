@@ -23,7 +23,7 @@ from pelican.plugins.dossier.model import (
     ThemeMatch,
 )
 from pelican.plugins.dossier.pipeline import DossierResult
-from pelican.plugins.dossier.publish.filters import filesize_fr, typo_fr
+from pelican.plugins.dossier.publish.filters import date_fr, filesize_fr, typo_fr
 from pelican.plugins.dossier.themes import cooccurrence, load_taxonomy
 from support import SITEURL, build_site
 
@@ -117,15 +117,17 @@ def card_titles(html: str) -> list[str]:
 def test_hub_shows_counts_lead_and_cards_newest_first(site: Path) -> None:
     hub = page(site, "")
     assert '<html lang="fr">' in hub
-    assert "<h1>Dossier - Villes et territoires intelligents</h1>" in hub
-    assert "5 articles annoncés, 5 publiés · dernière récupération le 2 juin 2025 à 10:00" in hub
+    # the fetched title's hyphen is shown as a French dash (issue 17), glued to its word
+    assert "<h1>Dossier\u00a0– Villes et territoires intelligents</h1>" in hub
+    when = "2\u00a0juin\u00a02025\u00a0à\u00a010:00"  # dates never broken across lines
+    assert f"5 articles annoncés, 5 publiés · dernière récupération le {when}" in hub
     assert card_titles(hub) == [
         "Éclairer mieux en dépensant moins",
         "Données &amp; territoires : &lt;le&gt; guide",
         "Concerter les habitants en ligne",
         "Une petite commune se lance",
     ]
-    assert '<time datetime="2022-08-16">16 août 2022</time> · Cerema' in hub
+    assert '<time datetime="2022-08-16">16\u00a0août\u00a02022</time> · Cerema' in hub
 
 
 def test_hub_lead_offers_the_pdf_with_its_size(site: Path) -> None:
@@ -167,6 +169,7 @@ def test_article_page_source_block_and_canonical(site: Path) -> None:
     html = page(site, "articles/eclairage")
     assert f'<link rel="canonical" href="{SOURCE}eclairage">' in html
     assert '<h2 id="source-titre">Source : Cerema</h2>' in html
+    html = html.replace("\u00a0", " ")  # dates are written with no-break spaces
     assert '<dt>Publié le</dt><dd><time datetime="2024-05-01">1 mai 2024</time></dd>' in html
     assert '<dt>Mis à jour le</dt><dd><time datetime="2025-01-10">10 janvier 2025</time>' in html
     assert "<dt>Copie récupérée le</dt><dd>2 juin 2025 à 10:00</dd>" in html
@@ -206,17 +209,26 @@ def test_related_and_neighbours(site: Path) -> None:
     assert f'<a rel="next" href="{SITEURL}/articles/donnees-ouvertes/">' in older
 
 
-def test_theme_map_has_title_description_and_table(site: Path) -> None:
-    hub = page(site, "")
-    assert '<svg class="carte"' in hub and 'aria-labelledby="carte-titre carte-desc"' in hub
+def test_overview_bars_timeline_and_pairs(site: Path) -> None:
+    hub = page(site, "").split('<section class="overview"', 1)[1].split("</section>", 1)[0]
+    nbsp = "\u00a0"
+    assert '<svg class="barres" viewBox="0 0 300 192"' in hub  # 6 themes with articles
+    assert '<title id="barres-titre">Articles par thème</title>' in hub
     assert (
-        "Le couple le plus fréquent : «\u00a0Valorisation des données\u00a0» et "
-        "«\u00a0Méthode et innovation organisationnelle\u00a0» (2 articles)." in hub
-    )
-    row = hub.split('<th scope="row">5. Valorisation des données</th>', 1)[1]
-    assert row.startswith(
-        "<td>4</td><td>Méthode et innovation organisationnelle (2), "
-        "Participation des habitants (1), Du village à la métropole (1)</td>"
+        f'<a href="{SITEURL}/themes/donnees/" data-theme="donnees"'
+        f' aria-label="Valorisation des données{nbsp}: 4{nbsp}articles">'
+    ) in hub
+    assert '<svg class="frise" viewBox="0 0 300 102"' in hub  # 2022, 2023, 2024
+    assert (
+        f'<a href="{SITEURL}/articles/donnees-ouvertes/"><title>Données &amp; territoires'
+        f"{nbsp}: &lt;le&gt; guide (12{nbsp}septembre{nbsp}2023)</title>"
+    ) in hub
+    assert "<li>2023&nbsp;: 2 articles</li>" in hub
+    # only pairs shared by two articles or more; « donnees » with « methode » is one
+    assert hub.count('data-pair="') == 1
+    assert (
+        f'<a href="{SITEURL}/?theme=donnees,methode&amp;mode=tous" data-pair="donnees methode">'
+        in hub
     )
 
 
@@ -241,3 +253,24 @@ def test_typo_fr_keeps_french_punctuation_with_its_word() -> None:
         typo_fr("RGPD : « cinq  réflexes » ?") == f"RGPD{nbsp}: «{nbsp}cinq  réflexes{nbsp}»{nbsp}?"
     )
     assert typo_fr(None) == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("Dossier - Villes", "Dossier\u00a0– Villes"),
+        ("Covid-19 et rond-point", "Covid-19 et rond-point"),  # hyphens inside words stay
+        ("10 000 habitants, 1 234 567 m²", "10\u202f000 habitants, 1\u202f234\u202f567 m²"),
+        ("En 2019 300 communes", "En 2019 300 communes"),  # a year is not a thousands group
+        ("le 24 septembre 2019", "le 24\u00a0septembre\u00a02019"),
+        ("le 1er Mai", "le 1er\u00a0Mai"),
+        ("30 % ou 5 €", "30\u00a0% ou 5\u00a0€"),
+        ("Pourquoi ? Parce que ! Voilà ; fin", "Pourquoi\u00a0? Parce que\u00a0! Voilà\u00a0; fin"),
+    ],
+)
+def test_typo_fr_dashes_numbers_and_dates(text: str, shown: str) -> None:
+    assert typo_fr(text) == shown
+
+
+def test_date_fr_never_breaks() -> None:
+    assert date_fr(datetime(2019, 9, 24, 12, 0, tzinfo=UTC)) == "24\u00a0septembre\u00a02019"

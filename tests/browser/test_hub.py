@@ -42,6 +42,13 @@ def in_order(site: Site, *slugs: str) -> list[str]:
     return [s for s in used_themes(site) if s in slugs]
 
 
+def said(shown: int, total: int, topic: str) -> str:
+    """The status line in plain French (issue 17): « 5 des 16 articles portent sur … »."""
+    if shown == 1:
+        return f"Un des {total} articles porte {topic}."
+    return f"{shown} des {total} articles portent {topic}."
+
+
 def test_chips_filter_count_and_keep_state_in_history(page: Page, site: Site) -> None:
     total = len(site.titles)
     a, b = pair(site)
@@ -56,14 +63,17 @@ def test_chips_filter_count_and_keep_state_in_history(page: Page, site: Site) ->
     assert page.url == f"{site.url}/?theme={a}"
     assert visible_titles(page) == site.articles_with(a)
     shown = len(site.articles_with(a))
-    expect(status).to_have_text(
-        f"{shown} article{'s' * (shown > 1)} sur {total} sur « {site.label(a)} »."
-    )
+    expect(status).to_have_text(said(shown, total, f"sur « {site.label(a)} »"))
 
     chip(page, b).click()
     assert page.url == f"{site.url}/?theme={','.join(both)}"
     assert visible_titles(page) == site.articles_with(a, b)
-    assert chip_counts(page) == {t: len(site.articles_with(t)) for t in used_themes(site)}
+    # a chip counts what the reader would get by adding its theme (issue 17); a
+    # selected one, the articles shown that carry it
+    assert chip_counts(page) == {
+        t: len(site.articles_with(t) if t in (a, b) else site.articles_with(a, b, t))
+        for t in used_themes(site)
+    }
 
     page.get_by_role("switch", name="Seulement les articles qui ont tous ces thèmes").check()
     assert page.url == f"{site.url}/?theme={','.join(both)}&mode=tous"
@@ -71,7 +81,7 @@ def test_chips_filter_count_and_keep_state_in_history(page: Page, site: Site) ->
     assert chip_counts(page) == {
         t: len(site.articles_with(a, b, t, every=True)) for t in used_themes(site)
     }
-    expect(status).to_contain_text(f"qui portent à la fois {quoted(site, both, 'et')}.")
+    expect(status).to_contain_text(f"à la fois sur {quoted(site, both, 'et')}.")
 
     page.go_back()
     assert visible_titles(page) == site.articles_with(a, b)
@@ -128,10 +138,33 @@ def test_an_empty_intersection_says_so(page: Page, site: Site) -> None:
     total = len(site.titles)
     both = in_order(site, a, b)
     expect(page.locator("#filtre-etat")).to_have_text(
-        f"Aucun article sur {total} ne porte à la fois {quoted(site, both, 'et')}."
+        f"Aucun des {total} articles ne porte à la fois sur {quoted(site, both, 'et')}."
     )
-    page.locator("#filtre-vide button").click()
+    # said once (the status line), with the two ways out under it
+    expect(page.locator("main").get_by_text("Aucun", exact=False)).to_have_count(1)
+    page.locator("#filtre-vide [data-un-pas]").click()
+    assert page.url == f"{site.url}/?theme={','.join(both)}"
+    assert visible_titles(page) == site.articles_with(a, b)
+    page.go_back()
+    page.locator("#filtre-vide [data-reset]").click()
     assert visible_titles(page) == site.titles
+
+
+def test_reset_goes_back_one_step_then_shows_everything(page: Page, site: Site) -> None:
+    a, b = pair(site)
+    both = ",".join(in_order(site, a, b))
+    page.goto(f"{site.url}/?theme={both}&mode=tous")
+    reset = page.locator("#filtre-reset")
+    expect(reset).to_have_text("Revenir à « au moins un de ces thèmes »")
+    reset.click()
+    assert page.url == f"{site.url}/?theme={both}"
+    expect(page.get_by_role("switch")).not_to_be_checked()
+    assert visible_titles(page) == site.articles_with(a, b)
+    expect(reset).to_have_text("Tout afficher")
+    reset.click()
+    assert page.url == f"{site.url}/"
+    assert visible_titles(page) == site.titles
+    expect(reset).to_be_hidden()
 
 
 def test_without_javascript_chips_are_links_to_theme_pages(browser: Browser, site: Site) -> None:

@@ -40,6 +40,7 @@ def origin(url: str) -> str:
         ("theme", "light"),
         ("article", "light"),
         ("hub", "dark"),
+        ("theme", "dark"),
         ("article", "dark"),
     ],
 )
@@ -112,7 +113,7 @@ def test_print_keeps_the_text_and_drops_the_controls(
     page.emulate_media(media="print")
     expect(page.locator("#filtres")).to_be_hidden()
     expect(page.locator(".cards article").first).to_be_visible()
-    expect(page.locator(".map svg")).to_be_visible()
+    expect(page.locator(".overview svg.barres")).to_be_visible()
     page.pdf(path=str(screenshots / "hub-print.pdf"))
     page.goto(site.url + pages(site)["article"])
     expect(page.locator(".pager")).to_be_hidden()

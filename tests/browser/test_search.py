@@ -215,3 +215,23 @@ def test_search_loads_only_from_the_site_and_only_when_used(page: Page, site: Si
     assert {re.match(r"https?://[^/]+", u).group(0) for u in requested} == {site.url}  # type: ignore[union-attr]
     assert f"{site.url}/theme/js/recherche.js" in requested
     assert f"{site.url}/pagefind/pagefind.js" in requested
+
+
+def test_excerpts_cut_at_words_with_ellipses_and_marks_without_punctuation(
+    page: Page, site: Site
+) -> None:
+    page.goto(site.url + "/")
+    expect(page.locator("#recherche")).to_be_visible()
+    checked = 0
+    for word in ("cantine", "données", "numérique"):
+        search(page, word)
+        expect(page.locator("#resultats .hit").first).to_be_visible()
+        for text in page.locator("#resultats .extrait").all_inner_texts():
+            # a cut sentence says so with « … »; a sentence start needs none
+            assert text.startswith("…\u00a0") or text[0].isupper() or text[0] in "«(", text
+            assert re.search(r"[.!?…»]$", text), text
+            assert not re.search(r"\w…", text), text  # never glued to a word
+            checked += 1
+        marks = page.locator("#resultats .extrait mark").all_inner_texts()
+        assert marks and not [m for m in marks if re.search(r"[.,;:!?»)]$", m)], marks
+    assert checked >= 3

@@ -1,29 +1,33 @@
-// Topic filter for the hub. Without this script every chip is a link to its theme
-// page; with it the chips become toggle buttons that filter the articles in place.
-// State lives in the URL (?theme=donnees,participation&mode=tous) so a filtered
-// view can be shared, reloaded and walked back with the browser's history.
-//
-// Counts on the chips: in the default mode (articles carrying ANY selected theme)
-// a chip shows how many articles carry its theme; in « tous ces thèmes » mode it
-// shows how many articles would remain if that theme were selected too.
+// Topic filter for the hub: without this script the chips and the overview's bars
+// link to theme pages; with it they toggle a filter kept in the URL
+// (?theme=donnees,participation&mode=tous): shared, reloaded, walked back.
+// A chip's number: articles shown once it is added (selected: those shown with it).
 (function () {
   "use strict";
   var root = document.getElementById("filtres");
   var ui = window.dossierUi; // commun.js
   if (!root || !ui || !window.history || !history.pushState || !window.URLSearchParams) return;
 
-  var items = Array.prototype.slice.call(document.querySelectorAll("main [data-themes]"));
+  var items = Array.prototype.slice.call(document.querySelectorAll("main article[data-themes]"));
   var itemThemes = items.map(function (el) { return el.getAttribute("data-themes").split(" ").filter(Boolean); });
   var order = [];
   var labels = {};
   var status = document.getElementById("filtre-etat");
   var allSwitch = document.getElementById("filtre-tous");
   var empty = document.getElementById("filtre-vide");
+  var reset = document.getElementById("filtre-reset");
+  var bars = Array.prototype.slice.call(document.querySelectorAll("main svg.barres a[data-theme]"));
+  // Each timeline mark follows the card that links to the same article.
+  var cardOf = {};
+  items.forEach(function (el, i) {
+    var link = el.querySelector(":scope > :is(h2, h3) > a");
+    if (link) cardOf[link.href] = i; // resolved, as the marks' below
+  });
+  var marks = Array.prototype.slice.call(document.querySelectorAll("main svg.frise a"));
   var state = { themes: [], all: false };
 
-  // Turn every chip link into a toggle button carrying the same theme.
   var links = Array.prototype.slice.call(document.querySelectorAll("main a.chip[data-theme]"));
-  // The filter bar gives the themes' order, even when a card with chips comes before it.
+  // The filter bar gives the themes' order.
   links.sort(function (a, b) { return root.contains(b) - root.contains(a); });
   links.forEach(function (link) {
     var slug = link.getAttribute("data-theme");
@@ -39,7 +43,16 @@
       labels[slug] = button.firstChild.textContent.trim();
     }
   });
-  var allButtons = Array.prototype.slice.call(document.querySelectorAll("main button.chip"));
+  var allButtons = Array.prototype.slice.call(document.querySelectorAll("main button.chip")).concat(bars);
+  // SVG has no <button>: the bars stay links, acting as buttons.
+  bars.forEach(function (bar) {
+    bar.setAttribute("role", "button");
+    bar.addEventListener("keydown", function (event) {
+      if (event.key !== " ") return;
+      event.preventDefault();
+      bar.dispatchEvent(new MouseEvent("click", { bubbles: true, cancelable: true }));
+    });
+  });
 
   function readUrl() {
     var params = new URLSearchParams(location.search);
@@ -62,24 +75,41 @@
     return all ? selected.every(has) : selected.some(has);
   }
 
+  function has(i, slug) {
+    return itemThemes[i].indexOf(slug) >= 0;
+  }
+
   function countFor(slug) {
-    var selected = state.all ? state.themes.concat([slug]) : [slug];
-    return itemThemes.filter(function (themes) { return matches(themes, selected, true); }).length;
+    var on = state.themes.indexOf(slug) >= 0;
+    var selected = on ? state.themes : state.themes.concat([slug]);
+    return itemThemes.filter(function (themes, i) {
+      return matches(themes, selected, state.all) && (!on || has(i, slug));
+    }).length;
   }
 
   function quoted(slugs, joiner) {
     return ui.quoted(labels, slugs, joiner);
   }
 
+  // « 5 des 16 articles portent sur « A » ou « B ». »
   function describe(shown) {
     var total = items.length;
-    var noun = function (n) { return n + (n > 1 ? " articles" : " article"); };
-    if (!state.themes.length) return noun(total) + ", tous affichés.";
-    var which = state.all && state.themes.length > 1
-      ? "qui portent à la fois " + quoted(state.themes, "et")
+    if (!state.themes.length) return total + (total > 1 ? " articles, tous affichés." : " article, affiché.");
+    var topic = state.all && state.themes.length > 1
+      ? "à la fois sur " + quoted(state.themes, "et")
       : "sur " + quoted(state.themes, "ou");
-    if (!shown) return "Aucun article sur " + total + " ne porte à la fois " + quoted(state.themes, "et") + ".";
-    return noun(shown) + " sur " + total + " " + which + ".";
+    if (!shown) return "Aucun des " + total + " articles ne porte " + topic + ".";
+    if (shown === total) return (total > 1 ? "Les " + total + " articles portent " : "L’article porte ") + topic + ".";
+    if (shown === 1) return "Un des " + total + " articles porte " + topic + ".";
+    return shown + " des " + total + " articles portent " + topic + ".";
+  }
+
+  // One step back: « tous ces thèmes » goes back to « au moins un », then to everything.
+  function resetLabel() {
+    reset.hidden = !state.themes.length;
+    reset.textContent = state.all && state.themes.length > 1
+      ? "Revenir à «\u00a0au moins un de ces thèmes\u00a0»"
+      : "Tout afficher";
   }
 
   function render() {
@@ -94,7 +124,12 @@
       button.setAttribute("aria-pressed", on ? "true" : "false");
     });
     ui.recount(countFor);
+    marks.forEach(function (mark) {
+      var i = cardOf[new URL(mark.getAttribute("href"), location.href).href];
+      mark.classList.toggle("off", i !== undefined && !matches(itemThemes[i], state.themes, state.all));
+    });
     allSwitch.checked = state.all;
+    resetLabel();
     empty.hidden = shown > 0;
     status.textContent = describe(shown);
     // recherche.js listens: a running search narrows to the same themes.
@@ -113,16 +148,40 @@
     render();
   }
 
+  function toggle(slug) {
+    update(function () {
+      var at = state.themes.indexOf(slug);
+      var next = at >= 0 ? state.themes.filter(function (s) { return s !== slug; }) : state.themes.concat([slug]);
+      state.themes = order.filter(function (s) { return next.indexOf(s) >= 0; });
+    });
+  }
+
+  function clicked(event, selector) {
+    return event.target.closest ? event.target.closest(selector) : null;
+  }
+
   document.addEventListener("click", function (event) {
-    var button = event.target.closest ? event.target.closest("main button.chip") : null;
+    var button = clicked(event, "main button.chip, main svg.barres a[data-theme]");
+    var pair = clicked(event, "main a[data-pair]");
     if (button) {
-      var slug = button.getAttribute("data-theme");
+      event.preventDefault();
+      toggle(button.getAttribute("data-theme"));
+    } else if (pair) {
+      event.preventDefault();
       update(function () {
-        var at = state.themes.indexOf(slug);
-        var next = at >= 0 ? state.themes.filter(function (s) { return s !== slug; }) : state.themes.concat([slug]);
-        state.themes = order.filter(function (s) { return next.indexOf(s) >= 0; });
+        var both = pair.getAttribute("data-pair").split(" ");
+        state.themes = order.filter(function (s) { return both.indexOf(s) >= 0; });
+        state.all = true;
       });
-    } else if (event.target.closest && event.target.closest("#filtre-reset, [data-reset]")) {
+      status.focus();
+    } else if (clicked(event, "#filtre-reset")) {
+      update(function () {
+        if (state.all && state.themes.length > 1) state.all = false;
+        else state.themes = [];
+      });
+    } else if (clicked(event, "[data-un-pas]")) {
+      update(function () { state.all = false; });
+    } else if (clicked(event, "[data-reset]")) {
       update(function () { state.themes = []; state.all = false; });
     }
   });
@@ -134,7 +193,9 @@
 
   root.querySelector(".tools").hidden = false;
   document.getElementById("filtres-aide").textContent =
-    "Choisissez un ou plusieurs thèmes : les articles se filtrent sur place.";
+    "Choisissez un ou plusieurs thèmes\u00a0: les articles se filtrent sur place. Le nombre d’un thème\u00a0: les articles que vous verrez en l’ajoutant.";
+  var barsHint = document.getElementById("barres-aide");
+  if (barsHint) barsHint.textContent = "Chaque barre filtre les articles, comme les thèmes de la liste.";
   ui.quietly(status, function () {
     readUrl();
     render();

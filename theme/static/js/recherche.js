@@ -54,9 +54,10 @@
     return engine;
   }
 
-  // The index was built from a copy where ’ was written ' (see the plugin's publish/search.py).
+  // The index was built from a copy where ’ was written ' (see the plugin's publish/search.py);
+  // French spacing as the build writes it: no-break space before : ; ! ? » and after «.
   function typo(text) {
-    return text.replace(/'/g, "\u2019");
+    return text.replace(/'/g, "\u2019").replace(/ ([:;!?»])/g, "\u00a0$1").replace(/« /g, "«\u00a0");
   }
 
   function el(tag, className, text) {
@@ -66,16 +67,26 @@
     return node;
   }
 
-  // Pagefind's excerpt is HTML with <mark> around the matches: keep the text and the
-  // marks, nothing else.
+  // Pagefind's excerpt is HTML with <mark> around the matched words: keep the text and
+  // the marks, nothing else. A mark covers the word, not the punctuation glued to it;
+  // an excerpt cut inside a sentence says so with « … » at that end.
   function excerpt(html) {
-    var target = el("p", "extrait");
     var template = document.createElement("template");
     template.innerHTML = html;
+    var pieces = [];
     Array.prototype.forEach.call(template.content.childNodes, function (node) {
-      var mark = node.nodeName === "MARK";
       var text = typo(node.textContent);
-      target.appendChild(mark ? el("mark", null, text) : document.createTextNode(text));
+      if (node.nodeName !== "MARK") return pieces.push([false, text]);
+      var word = /^([«(\[“"\u00a0]*)(.*?)([.,;:!?…»)\]”"\u00a0]*)$/.exec(text);
+      pieces.push([false, word[1]], [true, word[2]], [false, word[3]]);
+    });
+    var first = pieces[0];
+    var last = pieces[pieces.length - 1];
+    if (first && /^\s*[a-zà-ÿ,;:)]/.test(first[1] || (pieces[1] || [0, ""])[1])) first[1] = "…\u00a0" + first[1].replace(/^[\s,;:]+/, "");
+    if (last && !/[.!?…»]\s*$/.test(pieces.map(function (p) { return p[1]; }).join(""))) last[1] = last[1].replace(/\s+$/, "") + "\u00a0…";
+    var target = el("p", "extrait");
+    pieces.forEach(function (piece) {
+      if (piece[1]) target.appendChild(piece[0] ? el("mark", null, piece[1]) : document.createTextNode(piece[1]));
     });
     return target;
   }

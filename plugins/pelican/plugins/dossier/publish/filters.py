@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from datetime import date, datetime
 from functools import lru_cache
@@ -20,35 +19,28 @@ from ..model import PARIS
 from ..urls import web_url
 from .docview import cover, reading
 from .feeds import feed_paths, site_base, source_name
-from .picture import theme_map
+from .picture import Figure, theme_bars, theme_pairs
+from .timeline import timeline
+from .typo import NBSP, typo_fr
 
 LOCALE = "fr_FR"
 PDF_TYPE = "application/pdf"
 
 
-_BEFORE_PUNCT = re.compile(r" +([?!:;»])")
-_AFTER_QUOTE = re.compile(r"« +")
-
-
-def typo_fr(text: str | None) -> str:
-    """Non-breaking spaces where French typography wants them: « x », x ?, x : y."""
-    text = _BEFORE_PUNCT.sub("\u00a0\\1", text or "")
-    return _AFTER_QUOTE.sub("«\u00a0", text)
-
-
 @lru_cache(maxsize=4096)  # every card and page asks again for the same few dates
 def date_fr(value: date | datetime | None, form: str = "long") -> str:
-    """« 16 août 2018 »: a French date with Babel, whatever the machine's locale."""
+    """« 16 août 2018 », unbreakable (no-break spaces): a French date, whatever the locale."""
     if value is None:
         return ""
-    return format_date(value, format=form, locale=LOCALE)
+    return format_date(value, format=form, locale=LOCALE).replace(" ", NBSP)
 
 
 def datetime_fr(value: datetime | None) -> str:
     """« 2 juin 2025 à 10:00 », in Paris time."""
     if value is None:
         return ""
-    return format_datetime(value, "d MMMM y 'à' HH:mm", tzinfo=PARIS, locale=LOCALE)
+    text = format_datetime(value, "d MMMM y 'à' HH:mm", tzinfo=PARIS, locale=LOCALE)
+    return text.replace(" ", NBSP)
 
 
 def date_iso(value: date | datetime | None) -> str:
@@ -78,8 +70,8 @@ def number_fr(value: float, form: str = "#,##0.#") -> str:
 
 
 def plural_fr(count: int, singular: str, plural: str) -> str:
-    """« 1 article », « 16 articles »; French keeps 0 and 1 singular."""
-    return f"{count} {singular if abs(count) < 2 else plural}"
+    """« 1 article », « 10 000 articles »; French keeps 0 and 1 singular."""
+    return f"{number_fr(count, '#,##0')} {singular if abs(count) < 2 else plural}"
 
 
 def theme_index(dossier: Any) -> dict[str, Any]:
@@ -144,6 +136,17 @@ def theme_url(context: Any, slug: str) -> str:
 
 
 @pass_context
+def bars(context: Any, dossier: Any) -> Figure | None:
+    """Articles per theme as bars, each a link to its theme's page (see picture)."""
+    return theme_bars(dossier, lambda slug: theme_url(context, slug))
+
+
+def dossier_timeline(articles: Any, siteurl: str) -> Figure | None:
+    """The articles year by year, each mark a link to its page (see timeline)."""
+    return timeline(articles or (), siteurl, date_fr)
+
+
+@pass_context
 def feed_url(context: Any, name: str, slug: str = "") -> str:
     """Absolute URL of a feed named by its setting (``HUB_FEED_ATOM``, ``THEME_FEED_RSS``…)."""
     path = feed_paths(context)[name].format(slug=slug)
@@ -166,7 +169,9 @@ FILTERS: dict[str, Any] = {
     "reason_fr": reason_fr,
     "origin": origin,
     "article_html": article_html,
-    "theme_map": theme_map,
+    "theme_bars": bars,
+    "theme_pairs": theme_pairs,
+    "timeline": dossier_timeline,
     "feed_url": feed_url,
     "theme_url": theme_url,
     "cover_picture": cover_picture,
