@@ -20,6 +20,7 @@ from ..model import PARIS
 from ..urls import web_url
 from .docview import cover, reading
 from .feeds import feed_paths, site_base, source_name
+from .imageview import card_picture
 from .picture import theme_map
 
 LOCALE = "fr_FR"
@@ -115,10 +116,16 @@ def origin(url: str | None) -> str:
     return parsed.origin if parsed else ""
 
 
-def article_html(content: str | None) -> Markup:
+def article_html(content: str | None, siteurl: str = "") -> Markup:
     """The one way fetched HTML enters a page unescaped: through the sanitiser again,
-    whatever path (derived cache, older build) it came by."""
-    return Markup(sanitize(content or ""))
+    whatever path (derived cache, older build) it came by; its images are our own files,
+    put under SITEURL (relative in a local build)."""
+    return Markup(sanitize(content or "", site=str(siteurl or "")))
+
+
+def thumbnail(image: Any, siteurl: str) -> Markup:
+    """A hub card's small picture of the article's lead image (see imageview)."""
+    return card_picture(image, str(siteurl or "").rstrip("/")) if image else Markup("")
 
 
 def site_url(url: str | None, siteurl: str) -> str:
@@ -166,6 +173,7 @@ FILTERS: dict[str, Any] = {
     "reason_fr": reason_fr,
     "origin": origin,
     "article_html": article_html,
+    "thumbnail": thumbnail,
     "theme_map": theme_map,
     "feed_url": feed_url,
     "theme_url": theme_url,
