@@ -124,7 +124,7 @@ def article_html(content: str | None, siteurl: str = "") -> Markup:
 
 
 def thumbnail(image: Any, siteurl: str) -> Markup:
-    """A hub card's small picture of the article's lead image (see imageview)."""
+    """A hub card's small image of the article's lead image (see imageview)."""
     return card_picture(image, str(siteurl or "").rstrip("/")) if image else Markup("")
 
 
