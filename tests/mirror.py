@@ -5,8 +5,9 @@ URL ``/a/b`` serves ``<root>/a/b.html``; ``/a/b?page=2`` serves ``<root>/a/b@pag
 whose last segment has a known extension is served as-is. ``<root>/_routes.toml`` declares
 redirects, per-path headers, error statuses (``status = 410`` without ``redirect``) and
 bodies generated at start-up (the plaquette's PDF, made by ``pdfmaker`` from a TOML
-description of its pages). Every 200 carries an ``ETag`` and a ``Last-Modified`` and
-conditional requests get a 304, like a real server. Nothing is logged.
+description of its pages; article images, drawn by ``imagemaker``). Every 200 carries an
+``ETag`` and a ``Last-Modified`` and conditional requests get a 304, like a real server.
+Nothing is logged.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from pathlib import Path
 from types import MappingProxyType, TracebackType
 from urllib.parse import parse_qs, unquote, urlsplit
 
+import imagemaker
 import pdfmaker
 
 logger = logging.getLogger(__name__)
@@ -66,6 +68,7 @@ class Route:
     headers: tuple[tuple[str, str], ...] = ()
     last_modified: str | None = None
     generated: str | None = None  # a PDF description under the root, made into the body
+    image: tuple[tuple[str, object], ...] = ()  # a picture drawn at start-up (imagemaker)
 
 
 @dataclass
@@ -119,6 +122,7 @@ def load_routes(root: Path) -> dict[str, Route]:
             headers=headers,
             last_modified=spec.get("last_modified"),
             generated=spec.get("generated"),
+            image=tuple(sorted(spec.get("image", {}).items())),
         )
     return routes
 
@@ -177,6 +181,11 @@ class Mirror:
             for path, route in self.routes.items()
             if route.generated
         }
+        self.generated.update(
+            (path, imagemaker.make(path, dict(route.image)))
+            for path, route in self.routes.items()
+            if route.image
+        )
 
     def respond(self, target: str, request_headers: dict[str, str]) -> Response:
         """Build the response for a GET or HEAD on ``target`` (path and query)."""

@@ -198,7 +198,8 @@ def test_atom_entry_carries_everything(files: dict[str, bytes]) -> None:
     assert (enclosure.type, enclosure.length) == ("application/pdf", "2345678")
     assert plaquette.summary == "Résumé de plaquette."
     assert 'href="http://cerema.fr/fr/dossier"' in plaquette.content[0].value
-    assert 'src="http://cerema.fr/fr/node/4279/img/a.png"' in plaquette.content[0].value
+    # The body's image was not made ours (no document.images here): never hot-linked.
+    assert "img/a.png" not in plaquette.content[0].value and "<img />" in plaquette.content[0].value
 
 
 def test_rss_item_carries_everything(files: dict[str, bytes]) -> None:
@@ -381,9 +382,26 @@ def test_ids_ignore_scheme_host_prefix_slash_and_tracking() -> None:
 
 def test_feed_html_sanitises_and_absolutises() -> None:
     html = '<p style="x">a<script>b()</script></p><a href="../doc.pdf">d</a><img src="//c/i.png">'
+    # Another site's image is never hot-linked: it loses its address.
     assert feed_html(html, "https://www.cerema.fr/fr/actualites/x") == (
-        '<p>a</p><a href="https://www.cerema.fr/fr/doc.pdf" rel="noopener noreferrer">d</a>'
-        '<img src="https://c/i.png">'
+        '<p>a</p><a href="https://www.cerema.fr/fr/doc.pdf" rel="noopener noreferrer">d</a><img>'
+    )
+
+
+def test_feed_html_points_images_to_our_copies() -> None:
+    own = "images/0123456789abcdef01234567"
+    html = (
+        f'<picture><source type="image/webp" srcset="{own}.webp 320w">'
+        f'<img src="{own}.jpg" srcset="{own}.jpg 320w" width="320" height="200" alt="a"></picture>'
+        '<img src="https://site.example/documents/0123456789abcdef01234567.jpg" alt="p">'
+        '<img src="https://site.example.evil/x.jpg" alt="e">'
+        '<img src="images/../../etc/passwd" alt="t">'
+    )
+    body = feed_html(html, "https://www.cerema.fr/fr/actualites/x", "https://site.example")
+    assert body == (
+        f'<img src="https://site.example/{own}.jpg" width="320" height="200" alt="a">'
+        '<img src="https://site.example/documents/0123456789abcdef01234567.jpg" alt="p">'
+        '<img alt="e"><img alt="t">'
     )
 
 

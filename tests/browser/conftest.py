@@ -1,8 +1,8 @@
 """Browser tests: Debian's Chromium driven by pytest-playwright, on the mirror-built site.
 
 The site is built once per session from the sample mirror, with SITEURL set to
-the local server that then serves it, and the mirror keeps running so article
-images (hot-linked from their source) load like they would in production.
+the local server that then serves it; the mirror is stopped once the site is built:
+the site must show everything (its images are its own copies) with the source gone.
 Never ``playwright install``: the tests skip when /usr/bin/chromium is absent.
 """
 
@@ -55,8 +55,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     base = tmp_path_factory.mktemp("browser-site")
     output = base / "out"
     output.mkdir()
-    with serve_folder(output) as url, MirrorServer() as mirror:
-        build_site(output, base / "cache", mirror.url(START_PATH), SITEURL=url)
+    with serve_folder(output) as url:
+        with MirrorServer() as mirror:
+            build_site(output, base / "cache", mirror.url(START_PATH), SITEURL=url)
         data = json.loads((output / "dossier.json").read_text(encoding="utf-8"))
         yield Site(output, url, mirror.base_url, data)
 

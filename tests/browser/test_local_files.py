@@ -49,3 +49,19 @@ def test_pages_open_from_disk_styled_and_scripted(page: Page, local_site: Path, 
     if path == "index.html":  # filtres.js ran: the filter tools it drives are shown,
         expect(page.locator("#filtres .tools")).to_be_visible()
         expect(page.locator("#recherche")).to_be_hidden()  # no search without a server
+
+
+def test_our_images_load_from_disk(page: Page, local_site: Path) -> None:
+    """Relative image URLs (SITEURL relative in each page) reach our copies from file://."""
+    article = local_site / "articles" / "reseaux-eau-potable-capteurs-fuites" / "index.html"
+    for path in (local_site / "index.html", article):
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.goto(path.as_uri())
+        page.evaluate("document.querySelectorAll('img').forEach(i => i.loading = 'eager')")
+        page.wait_for_load_state("load")
+        page.wait_for_function("Array.from(document.images).every(i => i.complete)")
+        images = page.evaluate(
+            "Array.from(document.images).map(i => [i.currentSrc, i.naturalWidth])"
+        )
+        assert images and all(src.startswith("file:") and width for src, width in images), images
+        assert any("/images/" in src for src, _w in images)

@@ -10,7 +10,7 @@ from pelican import signals
 from pelican.utils import order_content
 
 from .clean.rules import RuleError
-from .document import publish_document
+from .document import publish_document, publish_images
 from .fetch.report import BuildSummary, render_closing, render_report
 from .pipeline import DossierConfig, DossierResult, build_dossier, load_config
 from .publish import (
@@ -79,11 +79,12 @@ def inject_articles(generator: ArticlesGenerator) -> None:
     settings = generator.settings
     config = config_of(settings)
     result = build_dossier(config)
-    hosts = config.settings.allowed_hosts
-    articles = make_articles(result, settings, generator.context, hosts)
+    articles = make_articles(result, settings, generator.context)
     render_report(result.outcomes, articles={e.source_url for e in result.entries})
     for problem in result.problems:
         logger.warning("dossier: %s", problem)
+    if result.image_problems:
+        logger.warning("dossier: %d image(s) not published as fetched", len(result.image_problems))
     generator.articles = order_content(
         [*generator.articles, *articles], settings["ARTICLE_ORDER_BY"]
     )
@@ -91,6 +92,7 @@ def inject_articles(generator: ArticlesGenerator) -> None:
     generator.context["dossier"] = hub_context(result, articles)
     generator.context["dossier_json"] = dossier_json(result, articles)
     generator.context["dossier_document"] = result.document
+    generator.context["dossier_entries"] = result.entries
     settings[SUMMARY_KEY] = _summary(result, len(articles), settings)
 
 
@@ -116,6 +118,7 @@ def write_outputs(generator: ArticlesGenerator, writer: Writer) -> None:
         write_json(output / "dossier.json", data)
         cache = config_of(generator.settings).settings.cache_path
         publish_document(generator.context.get("dossier_document"), cache, output)
+        publish_images(generator.context.get("dossier_entries") or [], cache, output)
     write_history_page(generator, writer)
     dossier = config_of(generator.settings).settings
     write_feeds(generator.context, generator.settings, output, dossier)

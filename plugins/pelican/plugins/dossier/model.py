@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 # How a source ended up in this build; the same words land in dossier.json.
@@ -92,6 +92,48 @@ class DossierInfo:
     announced: int | None
 
 
+Widths = tuple[tuple[int, str], ...]  # (width in pixels, asset name), narrowest first
+
+
+@dataclass(frozen=True)
+class ImageCopy:
+    """One image an article shows, as this build publishes it: our renditions (asset
+    names under the site), or none and why (then it is dropped, never hot-linked)."""
+
+    url: str  # the original
+    status: Status
+    reason: str = ""
+    width: int = 0  # of the largest rendition
+    height: int = 0
+    webp: Widths = ()
+    fallback: Widths = ()  # JPEG, or PNG for an image with transparency
+    fallback_type: str = "image/jpeg"
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.webp and self.fallback)
+
+    def assets(self) -> list[str]:
+        """Every file of ours this image needs on the site."""
+        return [name for _w, name in (*self.webp, *self.fallback)]
+
+    def to_json(self) -> dict[str, Any]:
+        return {**vars(self), "webp": list(self.webp), "fallback": list(self.fallback)}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ImageCopy:
+        sets = {k: tuple((int(w), str(n)) for w, n in data[k]) for k in ("webp", "fallback")}
+        return cls(
+            str(data["url"]),
+            data["status"],
+            str(data.get("reason") or ""),
+            int(data["width"]),
+            int(data["height"]),
+            fallback_type=str(data["fallback_type"]),
+            **sets,
+        )
+
+
 @dataclass(frozen=True)
 class Entry:
     """One published source: what was fetched, cleaned and tagged."""
@@ -102,3 +144,5 @@ class Entry:
     themes: tuple[ThemeMatch, ...] = ()
     plaquette: bool = False
     related: tuple[str, ...] = field(default=())  # source URLs of « À lire aussi »
+    images: tuple[ImageCopy, ...] = ()  # every image of the body and the lead image
+    lead_image: ImageCopy | None = None  # published (ok) only

@@ -26,7 +26,7 @@ from .derived import (
     themes_to_json,
 )
 from .discover import CachedReader, Discovery, Sources, belongs, discover, gather
-from .document import Document, plaquette_document, resolve_attachment
+from .document import Document, article_images, plaquette_document, resolve_attachment
 from .fetch import Fetcher
 from .isolation import each, failed, with_failures
 from .model import Cleaned, DossierInfo, Entry, Fetched, ThemeMatch
@@ -104,6 +104,8 @@ class DossierResult:
     cooccurrence: list[list[int]] = field(default_factory=list)
     tracking: Tracking | None = None  # what changed since the last build (tracking.py)
     document: Document | None = None  # the plaquette's PDF, our copy and its pages
+    # Images dropped (or kept from an earlier copy): reported, never shown on the hub.
+    image_problems: list[str] = field(default_factory=list)
 
     @property
     def last_fetched(self) -> datetime | None:
@@ -182,6 +184,7 @@ def _build(config: DossierConfig, derived: DerivedCache, code: CodeVersions) -> 
         entries = _with_attachments(fetcher, entries, derived)
         document, trouble = plaquette_document(fetcher, entries, derived)
         problems = [*problems, *trouble]
+        entries, image_problems = article_images(fetcher, entries, derived)
         outcomes = [o for o in fetcher.outcomes if url_key(o.url) not in dropped]
 
     def tagged(entry: Entry) -> Entry:
@@ -196,7 +199,9 @@ def _build(config: DossierConfig, derived: DerivedCache, code: CodeVersions) -> 
     # and at thousands of articles the texts weigh tens of megabytes.
     entries = [replace(e, cleaned=replace(e.cleaned, text="")) if e.cleaned else e for e in entries]
     matrix = cooccurrence([[m.slug for m in e.themes] for e in entries], _slugs(taxonomy))
-    return DossierResult(info, entries, taxonomy, outcomes, problems, matrix, tracking, document)
+    return DossierResult(
+        info, entries, taxonomy, outcomes, problems, matrix, tracking, document, image_problems
+    )
 
 
 def _belonging(
@@ -370,8 +375,9 @@ def _check_empty(result: DossierResult, settings: Settings) -> None:
 
 def _check_strict(result: DossierResult, settings: Settings) -> None:
     failures = [o for o in result.outcomes if o.status in ("failed", "stale")]
-    if settings.strict and (failures or result.problems):
-        reasons = [f"{o.url}: {o.status} ({o.reason})" for o in failures] + result.problems
+    problems = [*result.problems, *result.image_problems]
+    if settings.strict and (failures or problems):
+        reasons = [f"{o.url}: {o.status} ({o.reason})" for o in failures] + problems
         raise DossierError(
             "DOSSIER_STRICT is on and the dossier is incomplete:\n" + "\n".join(reasons)
         )

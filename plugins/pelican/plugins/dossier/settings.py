@@ -73,6 +73,12 @@ DEFAULTS: dict[str, Any] = {
     "DOSSIER_DOCUMENT_MAX_PIXELS": 4_000_000,  # largest image of one page (width × height)
     "DOSSIER_DOCUMENT_RENDER_TIMEOUT": 120.0,  # seconds for the whole document, then stopped
     "DOSSIER_DOCUMENT_WIDTHS": [320, 640, 1280],  # widths of the page images, in pixels
+    # Article images (figures, lead images), fetched, kept and resized on our site.
+    "DOSSIER_IMAGE_MAX_BYTES": 10 * 1024 * 1024,  # largest image downloaded
+    # Largest image decoded (width × height): beyond it (or a decompression bomb) it is refused.
+    "DOSSIER_IMAGE_MAX_PIXELS": 40_000_000,
+    "DOSSIER_IMAGE_RENDER_TIMEOUT": 120.0,  # seconds for one batch of images, then stopped
+    "DOSSIER_IMAGE_WIDTHS": [320, 640, 1280],  # widths made of each image, never enlarged
 }
 
 
@@ -92,6 +98,7 @@ MAX_CONCURRENCY = 64
 MAX_PAGES = 10_000
 MAX_ARTICLES = 1_000_000
 MAX_WORKERS = 256
+MAX_IMAGE_PIXELS = 500_000_000  # DOSSIER_IMAGE_MAX_PIXELS: 1.5 GB of RGB, past any photo
 
 
 class SettingsError(ValueError):
@@ -133,6 +140,10 @@ class Settings:
     document_max_pixels: int
     document_render_timeout: float
     document_widths: tuple[int, ...]
+    image_max_bytes: int = DEFAULTS["DOSSIER_IMAGE_MAX_BYTES"]
+    image_max_pixels: int = DEFAULTS["DOSSIER_IMAGE_MAX_PIXELS"]
+    image_render_timeout: float = DEFAULTS["DOSSIER_IMAGE_RENDER_TIMEOUT"]
+    image_widths: tuple[int, ...] = tuple(DEFAULTS["DOSSIER_IMAGE_WIDTHS"])
     new_days: int = 30
     keep_removed: bool = True
     feeds: tuple[str, ...] = ()
@@ -290,6 +301,7 @@ def read_settings(pelican_settings: dict[str, Any], base: Path | None = None) ->
         keep_removed=_bool("DOSSIER_KEEP_REMOVED", raw["DOSSIER_KEEP_REMOVED"]),
         feeds=tuple(_url("DOSSIER_FEEDS", u) for u in _feed_list(raw["DOSSIER_FEEDS"])),
         **_document_settings(raw),
+        **_image_settings(raw),
     )
     return values
 
@@ -336,6 +348,31 @@ def _document_settings(raw: dict[str, Any]) -> dict[str, Any]:
             )
         ),
         "document_widths": _widths("DOSSIER_DOCUMENT_WIDTHS", raw["DOSSIER_DOCUMENT_WIDTHS"]),
+    }
+
+
+def _image_settings(raw: dict[str, Any]) -> dict[str, Any]:
+    """The DOSSIER_IMAGE_* limits, validated."""
+    timeout = "DOSSIER_IMAGE_RENDER_TIMEOUT"
+    return {
+        "image_max_bytes": _number(
+            "DOSSIER_IMAGE_MAX_BYTES",
+            raw["DOSSIER_IMAGE_MAX_BYTES"],
+            minimum=1,
+            maximum=MAX_BODY,
+            integer=True,
+        ),
+        "image_max_pixels": _number(
+            "DOSSIER_IMAGE_MAX_PIXELS",
+            raw["DOSSIER_IMAGE_MAX_PIXELS"],
+            minimum=10_000,
+            maximum=MAX_IMAGE_PIXELS,
+            integer=True,
+        ),
+        "image_render_timeout": float(
+            _number(timeout, raw[timeout], minimum=0.001, maximum=MAX_DEADLINE)
+        ),
+        "image_widths": _widths("DOSSIER_IMAGE_WIDTHS", raw["DOSSIER_IMAGE_WIDTHS"]),
     }
 
 

@@ -6,9 +6,19 @@ http, https or mailto. ``data:`` URLs are refused everywhere, images included:
 real article images are files on the source site, inline ``data:`` images are
 almost always lazy-loading placeholders, and an ``image/svg+xml`` data URL can
 carry script when opened on its own.
+
+Bodies are sanitised twice: when cleaned (``sanitize(fragment)``: images still point
+to their source) and when published (``sanitize(fragment, site=SITEURL)``). Between the
+two, ``document.images`` replaces each image by a sized ``<picture>`` of our own files;
+the published mode allows ``picture``, ``source`` and the sizing attributes, and keeps
+an image URL only when it is one of our content-addressed files (``images/<hash>.webp``),
+which it puts under SITEURL. Any other image address is removed: never hot-linked.
 """
 
 from __future__ import annotations
+
+import re
+from collections.abc import Callable
 
 import nh3
 
@@ -80,6 +90,21 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "ol": {"start", "reversed"},
     "time": {"datetime"},
 }
+# Published mode: what our <picture> markup needs, and nothing else.
+PICTURE_TAGS = frozenset(("picture", "source"))
+PICTURE_ATTRIBUTES: dict[str, set[str]] = {
+    "img": {"src", "srcset", "sizes", "alt", "title", "width", "height", "loading", "decoding"},
+    "source": {"type", "srcset", "sizes"},
+}
+OWN_IMAGE = re.compile(r"^images/[0-9a-f]{24}\.(?:webp|jpg|png)$")
+_VALUES = {
+    "loading": re.compile(r"^(?:lazy|eager)$"),
+    "decoding": re.compile(r"^(?:async|sync|auto)$"),
+    "type": re.compile(r"^image/(?:webp|jpeg|png)$"),
+    "width": re.compile(r"^[0-9]{1,5}$"),
+    "height": re.compile(r"^[0-9]{1,5}$"),
+    "sizes": re.compile(r"^[a-z0-9 ().,:%+*/-]{1,200}$"),
+}
 URL_SCHEMES = frozenset(
     ("http", "https", "mailto")
 )  # what ammonia lets through; public_url decides
@@ -113,14 +138,49 @@ def _filter(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
-def sanitize(fragment: str) -> str:
-    """Return ``fragment`` reduced to the allowlist; external links get noopener noreferrer."""
+def own_image(value: str, site: str) -> str | None:
+    """One of our image files under ``site`` (SITEURL), or None for any other address."""
+    value = value.strip()
+    return f"{site.rstrip('/')}/{value}" if OWN_IMAGE.match(value) else None
+
+
+def _own_srcset(value: str, site: str) -> str | None:
+    kept = []
+    for words in (part.split() for part in value.split(",") if part.strip()):
+        url = own_image(words[0], site)
+        if url is None or len(words) > 2 or not re.fullmatch(r"[0-9]{1,5}w", words[-1]):
+            return None
+        kept.append(f"{url} {words[-1]}")
+    return ", ".join(kept) or None
+
+
+def _published_filter(site: str) -> Callable[[str, str, str], str | None]:
+    def check(tag: str, attribute: str, value: str) -> str | None:
+        if tag in ("img", "source") and attribute == "srcset":
+            return _own_srcset(value, site)
+        if tag == "img" and attribute == "src":
+            return own_image(value, site)
+        if attribute in _VALUES:
+            return value if _VALUES[attribute].match(value.strip().lower()) else None
+        return _filter(tag, attribute, value)
+
+    return check
+
+
+def sanitize(fragment: str, site: str | None = None) -> str:
+    """Return ``fragment`` reduced to the allowlist; external links get noopener noreferrer.
+    With ``site`` (SITEURL, maybe relative), the published mode: our images only."""
+    tags, attributes, hook = set(ALLOWED_TAGS), ALLOWED_ATTRIBUTES, _filter
+    if site is not None:
+        tags |= PICTURE_TAGS
+        attributes = {**ALLOWED_ATTRIBUTES, **PICTURE_ATTRIBUTES}
+        hook = _published_filter(site)
     return nh3.clean(
         fragment,
-        tags=set(ALLOWED_TAGS),
+        tags=tags,
         clean_content_tags=set(DROP_WITH_CONTENT),
-        attributes=ALLOWED_ATTRIBUTES,
-        attribute_filter=_filter,
+        attributes=attributes,
+        attribute_filter=hook,
         strip_comments=True,
         link_rel="noopener noreferrer",
         url_schemes=set(URL_SCHEMES),

@@ -84,15 +84,23 @@ def check_structure(data: bytes) -> None:
 def render(data: bytes, limits: Limits) -> list[RenderedPage]:
     """Every page of a PDF, rendered in a separate process stopped after ``limits.timeout``."""
     check_structure(data)
+    started = time.monotonic()
+    pages = isolated(_work, (data, limits), limits.timeout, "DOSSIER_DOCUMENT_RENDER_TIMEOUT")
+    logger.debug("rendered %d pages in %.2f s", len(pages), time.monotonic() - started)
+    return pages
+
+
+def isolated(work: Any, args: tuple, timeout: float, setting: str) -> Any:
+    """``work(send, *args)`` in a fresh spawned process, stopped after ``timeout`` seconds
+    (``setting`` names where that limit comes from); its answer, or RenderError."""
     _plugin_importable()
     context = multiprocessing.get_context("spawn")  # never fork a threaded build
     receive, send = context.Pipe(duplex=False)
-    process = context.Process(target=_work, args=(send, data, limits), daemon=True)
-    started = time.monotonic()
+    process = context.Process(target=work, args=(send, *args), daemon=True)
     process.start()
     send.close()
     try:
-        kind, value = _answer(receive, process, limits.timeout)
+        kind, value = _answer(receive, process, timeout, setting)
     finally:
         if process.is_alive():
             process.kill()
@@ -100,15 +108,12 @@ def render(data: bytes, limits: Limits) -> list[RenderedPage]:
         receive.close()
     if kind != "ok":
         raise RenderError(value)
-    logger.debug("rendered %d pages in %.2f s", len(value), time.monotonic() - started)
     return value
 
 
-def _answer(receive: Connection, process: Any, timeout: float) -> tuple[str, Any]:
+def _answer(receive: Connection, process: Any, timeout: float, setting: str) -> tuple[str, Any]:
     if not receive.poll(timeout):
-        raise RenderError(
-            f"rendering took more than DOSSIER_DOCUMENT_RENDER_TIMEOUT ({timeout:g} s); stopped"
-        )
+        raise RenderError(f"rendering took more than {setting} ({timeout:g} s); stopped")
     try:
         return receive.recv()
     except EOFError:
@@ -129,7 +134,7 @@ def _work(send: Connection, data: bytes, limits: Limits) -> None:
     """The worker's whole life: render, answer once, exit."""
     import pypdfium2
 
-    _limit_memory()
+    limit_memory()
     try:
         answer: tuple[str, Any] = ("ok", render_here(data, limits))
     except RenderError as exc:
@@ -144,7 +149,8 @@ def _work(send: Connection, data: bytes, limits: Limits) -> None:
     send.close()
 
 
-def _limit_memory() -> None:
+def limit_memory() -> None:
+    """Cap the worker's address space (Unix), so a hostile file ends in MemoryError."""
     try:
         import resource
     except ImportError:  # not Unix: the time limit still applies

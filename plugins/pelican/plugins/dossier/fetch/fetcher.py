@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from ..model import Attachment, Fetched
 from ..settings import Settings
 from ..urls import host_of
-from .docfetch import Accept, DocumentCopy, DocumentPolicy
+from .docfetch import IMAGE, Accept, DocumentCopy, DocumentPolicy
 from .httpcache import CacheStore
 from .netsafety import is_allowed
 from .outcomes import PagePolicy, Validate
@@ -101,6 +101,21 @@ class Fetcher:
         copy = documents.fetch(url, accept)
         self._outcomes.append(copy.outcome())
         return copy
+
+    def fetch_images(self, urls: Sequence[str], accept: Accept) -> dict[str, DocumentCopy]:
+        """Images' bodies, concurrently, under the same client, cache and good-copy rules
+        (DOSSIER_IMAGE_MAX_BYTES, raster types only). Images are not sources: they are
+        reported with their article, not among the fetch outcomes."""
+        images = DocumentPolicy(
+            self.settings, lambda: self.http, self.store, self.policy.robots, IMAGE
+        )
+        todo = list(dict.fromkeys(urls))
+        if not todo:
+            return {}
+        workers = max(1, min(16, self.settings.host_concurrency * 2))
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            copies = list(pool.map(lambda url: images.fetch(url, accept), todo))
+        return dict(zip(todo, copies, strict=True))
 
     def allowed(self, url: str) -> bool:
         """True for an http(s) URL whose host is in DOSSIER_ALLOWED_HOSTS."""

@@ -31,13 +31,6 @@ def is_allowed(url: str, allowed_hosts: Iterable[str]) -> bool:
     return parsed is not None and parsed.host in set(allowed_hosts)
 
 
-def allowed_origin(url: str | None, allowed_hosts: Iterable[str]) -> str:
-    """``scheme://host[:port]`` of ``url`` rebuilt from its parse, or '' unless the host is
-    allowed: the only form in which a source's address may enter a security policy."""
-    parsed = web_url(url)
-    return parsed.origin if parsed is not None and parsed.host in set(allowed_hosts) else ""
-
-
 def check_allowed(url: str, allowed_hosts: Iterable[str]) -> WebURL:
     """The one parse of ``url``; UnsafeURL unless it is strict http(s) on an allowed host."""
     try:

@@ -24,9 +24,8 @@ from pelican.utils import slugify
 from ..atomic import write_atomic
 from ..derived import digest
 from ..document import Document
-from ..fetch.netsafety import allowed_origin
 from ..isolation import each, with_failures
-from ..model import EPOCH, Attachment, Entry
+from ..model import EPOCH, Attachment, Entry, ImageCopy
 from ..themes import Taxonomy, Theme
 from ..urls import host_of, public_url, url_key
 from .changes import NEWS_LIMIT, NewsItem, json_fields, json_history, mark_articles, news
@@ -102,11 +101,11 @@ def make_article(
     slug: str,
     settings: dict[str, Any],
     context: dict,
-    hosts: tuple[str, ...],
     document: Document | None = None,
 ) -> Article:
-    """One Pelican article for one cleaned entry (``hosts``: DOSSIER_ALLOWED_HOSTS; the
-    plaquette's with its ``document``)."""
+    """One Pelican article for one cleaned entry (the plaquette's with its ``document``).
+    Its body's images are already our own files (``document.images``); ``lead_picture``
+    is our copy of its lead image, for the hub's cards."""
     cleaned = entry.cleaned
     assert cleaned is not None  # only cleaned entries are published
     attachments = public_attachments(cleaned.attachments)
@@ -124,7 +123,6 @@ def make_article(
         "status": "published",
         "source_url": entry.source_url,
         "source_host": host_of(entry.fetched.final_url),
-        "image_origin": allowed_origin(entry.fetched.final_url, hosts),
         "canonical_url": canonical_url(entry),
         "fetch_status": entry.fetched.status,
         "fetch_reason": entry.fetched.reason,
@@ -137,6 +135,7 @@ def make_article(
         "document": document,
         "theme_matches": list(entry.themes),
         "lead_image": public_url(cleaned.lead_image),
+        "lead_picture": entry.lead_image,
         "source_author": cleaned.author,
     }
     if cleaned.updated and cleaned.updated > date:
@@ -169,9 +168,7 @@ def public_attachments(attachments: tuple[Attachment, ...]) -> list[Attachment]:
     return kept
 
 
-def make_articles(
-    result: DossierResult, settings: dict[str, Any], context: dict, hosts: tuple[str, ...]
-) -> list[Article]:
+def make_articles(result: DossierResult, settings: dict[str, Any], context: dict) -> list[Article]:
     """Pelican articles for every published entry, with cross-links set; an entry that
     cannot be made into one is marked failed in ``result`` (see ``isolation``)."""
     names = slugs(result.entries, settings)
@@ -180,7 +177,7 @@ def make_articles(
         if entry.cleaned:
             name = names[entry.source_url]
             articles[entry.source_url] = make_article(
-                entry, name, settings, context, hosts, result.document if entry.plaquette else None
+                entry, name, settings, context, result.document if entry.plaquette else None
             )
         return entry
 
@@ -269,6 +266,19 @@ def _entry_json(entry: Entry, article: Article | None) -> dict[str, Any]:
         "path": article.url if article else None,
         "plaquette": entry.plaquette,
         "document": _document_json(article),
+        "images": [_image_json(image) for image in entry.images],
+    }
+
+
+def _image_json(image: ImageCopy) -> dict[str, Any]:
+    """An image the article shows: the original, what became of it, our copy."""
+    return {
+        "url": public_url(image.url),
+        "status": image.status,
+        "reason": image.reason or None,
+        "copy": image.fallback[-1][1] if image.ok else None,
+        "width": image.width if image.ok else None,
+        "height": image.height if image.ok else None,
     }
 
 

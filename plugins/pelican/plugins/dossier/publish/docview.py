@@ -23,19 +23,28 @@ def _srcset(base: str, images: tuple[tuple[int, str], ...]) -> str:
 
 
 def picture(
-    page: DocPage, base: str, alt: str, sizes: str, *, lazy: bool = True, fallback: int = 640
+    page: DocPage,
+    base: str,
+    alt: str,
+    sizes: str,
+    *,
+    lazy: bool = True,
+    fallback: int = 640,
+    jpeg_widths: bool = True,
 ) -> Markup:
-    """A <picture>: WebP at every width, JPEG for browsers without it; sized, so no jump."""
+    """A <picture>: WebP at every width, JPEG for browsers without it (every width, or the
+    ``fallback`` one only); sized, so no jump."""
     src_width, src = min(page.jpeg, key=lambda item: abs(item[0] - fallback))
     height = round(page.height * src_width / page.width)
     loading = ' loading="lazy" decoding="async"' if lazy else ""
+    jpeg = Markup(' srcset="{}" sizes="{}"').format(_srcset(base, page.jpeg), sizes)
     return Markup(
         '<picture><source type="image/webp" srcset="{webp}" sizes="{sizes}">'
-        '<img src="{src}" srcset="{jpeg}" sizes="{sizes}" width="{w}" height="{h}" alt="{alt}"'
+        '<img src="{src}"{jpeg} width="{w}" height="{h}" alt="{alt}"'
         "{loading}></picture>"
     ).format(
         webp=_srcset(base, page.webp),
-        jpeg=_srcset(base, page.jpeg),
+        jpeg=jpeg if jpeg_widths else "",
         src=f"{base}/{src}",
         sizes=sizes,
         w=src_width,
@@ -53,7 +62,10 @@ def cover_alt(title: str) -> str:
 def cover(document: Document, base: str, title: str = "") -> Markup:
     """The cover for the hub's first screen: loaded at once, never lazily."""
     alt = cover_alt(title or document.title)
-    return picture(document.cover, base, alt, COVER_SIZES, lazy=False, fallback=320)
+    # The hub's budget: browsers without WebP (very few) get the one small JPEG.
+    return picture(
+        document.cover, base, alt, COVER_SIZES, lazy=False, fallback=320, jpeg_widths=False
+    )
 
 
 def page_text(text: str) -> Markup:

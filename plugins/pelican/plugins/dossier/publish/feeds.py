@@ -33,7 +33,7 @@ from zoneinfo import ZoneInfo
 import nh3
 
 from ..atomic import write_atomic
-from ..clean.sanitize import URL_SCHEMES
+from ..clean.sanitize import URL_SCHEMES, own_image
 from ..model import EPOCH
 from ..settings import Settings
 from ..urls import host_of, public_url, url_key
@@ -114,17 +114,33 @@ def body_of(article: Any, base: str) -> str:
     return article.content + str(pages)
 
 
-def feed_html(content: str, base: str) -> str:
+def feed_html(content: str, base: str, site: str = "") -> str:
     """The sanitised article HTML for a feed: sanitised again, every link absolute and
-    through the scheme allowlist (urls.public_url; mailto only in links)."""
+    through the scheme allowlist (urls.public_url; mailto only in links). Our own images
+    (site paths, ``images/<hash>.jpg``) point under the feed's ``site`` address, as
+    plain <img> of their fallback (readers do not all know <picture>); any other image
+    address is dropped, never hot-linked."""
 
-    def absolutise(_element: str, attribute: str, value: str) -> str | None:
+    def absolutise(element: str, attribute: str, value: str) -> str | None:
+        if element == "img" and attribute == "src":
+            return _feed_image(value, site)
         if attribute not in ("href", "src"):
             return value
         return public_url(urljoin(base, value.strip()), mailto=attribute == "href")
 
     cleaned = nh3.clean(xml_text(content), attribute_filter=absolutise, url_schemes=URL_SCHEMES)
     return xml_text(cleaned).strip()
+
+
+def _feed_image(value: str, site: str) -> str | None:
+    """An image address in a feed: ours (a site path, or already under ``site``) or none."""
+    if not site:
+        return None
+    value = value.strip()
+    own = own_image(value, site)
+    if own is not None:
+        return public_url(own)
+    return public_url(value) if value.startswith(site.rstrip("/") + "/") else None
 
 
 def content_hash(title: str, content: str) -> str:
@@ -170,7 +186,7 @@ def make_entry(
         published=published,
         updated=max(published, source_updated),
         summary=feed_text(getattr(article, "metadata", {}).get("summary")).strip(),
-        content=feed_html(body_of(article, base), canonical or link) if full else "",
+        content=feed_html(body_of(article, base), canonical or link, base) if full else "",
         author=author or None,
         categories=tuple((t.name, feed_text(labels.get(t.name, t.name))) for t in article.tags),
         enclosures=_enclosures(getattr(article, "attachments", None) or (), base),

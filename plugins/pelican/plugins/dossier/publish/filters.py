@@ -19,6 +19,7 @@ from ..model import PARIS
 from ..urls import web_url
 from .docview import cover, reading
 from .feeds import feed_paths, site_base, source_name
+from .imageview import card_picture
 from .picture import Figure, theme_bars, theme_pairs
 from .timeline import timeline
 from .typo import NBSP, typo_fr
@@ -107,10 +108,16 @@ def origin(url: str | None) -> str:
     return parsed.origin if parsed else ""
 
 
-def article_html(content: str | None) -> Markup:
+def article_html(content: str | None, siteurl: str = "") -> Markup:
     """The one way fetched HTML enters a page unescaped: through the sanitiser again,
-    whatever path (derived cache, older build) it came by."""
-    return Markup(sanitize(content or ""))
+    whatever path (derived cache, older build) it came by; its images are our own files,
+    put under SITEURL (relative in a local build)."""
+    return Markup(sanitize(content or "", site=str(siteurl or "")))
+
+
+def thumbnail(image: Any, siteurl: str) -> Markup:
+    """A hub card's small image of the article's lead image (see imageview)."""
+    return card_picture(image, str(siteurl or "").rstrip("/")) if image else Markup("")
 
 
 def site_url(url: str | None, siteurl: str) -> str:
@@ -143,7 +150,7 @@ def bars(context: Any, dossier: Any) -> Figure | None:
 
 def dossier_timeline(articles: Any, siteurl: str) -> Figure | None:
     """The articles year by year, each mark a link to its page (see timeline)."""
-    return timeline(articles or (), siteurl, date_fr)
+    return timeline(articles or (), siteurl)
 
 
 @pass_context
@@ -172,6 +179,7 @@ FILTERS: dict[str, Any] = {
     "theme_bars": bars,
     "theme_pairs": theme_pairs,
     "timeline": dossier_timeline,
+    "thumbnail": thumbnail,
     "feed_url": feed_url,
     "theme_url": theme_url,
     "cover_picture": cover_picture,

@@ -1,6 +1,6 @@
 """The dossier's story at a glance: one row per year, one mark per article.
 
-Each mark is a link to its article (its ``<title>`` names it and its date); the
+Each mark is a link to its article (its ``<title>`` names it; its row gives the year); the
 hub's filter finds the article's card by that link and sets apart the marks of the
 articles it hides. Years without an article keep their empty
 row: the gaps are part of the story. Same conventions as ``picture``.
@@ -8,7 +8,7 @@ row: the gaps are part of the story. Same conventions as ``picture``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +30,6 @@ class Mark:
 
     href: str
     title: str
-    when: str
 
 
 @dataclass(frozen=True)
@@ -45,12 +44,12 @@ class Year:
         return len(self.marks)
 
 
-def timeline(articles: Iterable[Any], siteurl: str, when: Callable[[Any], str]) -> Figure | None:
-    """The published articles by year (``when`` writes a date in words)."""
+def timeline(articles: Iterable[Any], siteurl: str) -> Figure | None:
+    """The published articles by year."""
     dated = sorted((a for a in articles if getattr(a, "date", None)), key=lambda a: a.date)
     if not dated:
         return None
-    years = _years(dated, str(siteurl or "").rstrip("/"), when)
+    years = _years(dated, str(siteurl or "").rstrip("/"))
     title = "Les articles du dossier, année par année"
     description = _describe(years)
     height = sum(_lines(y) * PITCH + YEAR_GAP for y in years)
@@ -63,11 +62,11 @@ def timeline(articles: Iterable[Any], siteurl: str, when: Callable[[Any], str]) 
     return Figure(Markup("").join(parts), title, description, tuple(years))
 
 
-def _years(dated: list[Any], base: str, when: Callable[[Any], str]) -> list[Year]:
+def _years(dated: list[Any], base: str) -> list[Year]:
     first, last = dated[0].date.year, dated[-1].date.year
     marks: dict[int, list[Mark]] = {year: [] for year in range(first, last + 1)}
     for article in dated:
-        mark = Mark(f"{base}/{article.url}", typo_fr(article.title), when(article.date))
+        mark = Mark(f"{base}/{article.url}", typo_fr(article.title))
         marks[article.date.year].append(mark)
     return [Year(year, tuple(found)) for year, found in marks.items()]
 
@@ -103,5 +102,5 @@ def _row(year: Year, top: int) -> Markup:
 
 def _mark(mark: Mark, x: int, y: int) -> Markup:
     return Markup(
-        '<a href="{}"><title>{} ({})</title><rect x="{}" y="{}" width="{}" height="{}" rx="4"/></a>'
-    ).format(mark.href, mark.title, mark.when, x, y, MARK, MARK)
+        '<a href="{}"><title>{}</title><rect x="{}" y="{}" width="{}" height="{}" rx="4"/></a>'
+    ).format(mark.href, mark.title, x, y, MARK, MARK)
