@@ -223,7 +223,7 @@ def test_overview_bars_timeline_and_pairs(site: Path) -> None:
         f'<a href="{SITEURL}/articles/donnees-ouvertes/"><title>Données &amp; territoires'
         f"{nbsp}: &lt;le&gt; guide</title>"
     ) in hub
-    assert "<li>2023&nbsp;: 2 articles</li>" in hub
+    assert f"<li>2023{nbsp}: 2 articles</li>" in hub
     # only pairs shared by two articles or more; « donnees » with « methode » is one
     assert hub.count('data-pair="') == 1
     assert (
