@@ -197,3 +197,13 @@ def test_lead_paragraph_in_the_article_header_is_kept() -> None:
     text = extract_text(_page(body), URL)
     assert text.startswith(lead)
     assert _keeps_all(text)
+
+
+def test_ruby_annotations_do_not_repeat_inside_the_words() -> None:
+    # a reading aid (<rt>) is shown above a word: the plain text must not splice it in
+    ruby = "<ruby>漢<rp>(</rp><rt>かん</rt><rp>)</rp>字<rt>じ</rt></ruby>"
+    body = f"<article>{_prose()}<p>Le mot {ruby} figure dans le glossaire de la commune.</p></article>"
+    text = extract_text(_page(body), URL)
+    assert "Le mot 漢字 figure" in text
+    assert "かん" not in text and "(" not in text
+    assert "かん" not in clean(_page(body), URL).text

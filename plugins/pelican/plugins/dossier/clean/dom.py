@@ -219,8 +219,10 @@ def _unlinked_chars(el: HtmlElement) -> int:
 
 
 def drop_scripts(root: HtmlElement) -> None:
-    """Remove script, style and template elements (their text is never content)."""
-    for el in list(root.iter("script", "style", "template")):
+    """Remove script, style and template elements (their text is never content), and
+    ruby annotations (``<rt>``, ``<rp>``): a reading aid set above the words, which a
+    plain text would otherwise repeat inside them."""
+    for el in list(root.iter("script", "style", "template", "rt", "rp")):
         drop(el)
 
 
