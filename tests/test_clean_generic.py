@@ -202,8 +202,22 @@ def test_lead_paragraph_in_the_article_header_is_kept() -> None:
 def test_ruby_annotations_do_not_repeat_inside_the_words() -> None:
     # a reading aid (<rt>) is shown above a word: the plain text must not splice it in
     ruby = "<ruby>漢<rp>(</rp><rt>かん</rt><rp>)</rp>字<rt>じ</rt></ruby>"
-    body = f"<article>{_prose()}<p>Le mot {ruby} figure dans le glossaire de la commune.</p></article>"
+    body = (
+        f"<article>{_prose()}<p>Le mot {ruby} figure dans le glossaire de la commune.</p></article>"
+    )
     text = extract_text(_page(body), URL)
     assert "Le mot 漢字 figure" in text
     assert "かん" not in text and "(" not in text
     assert "かん" not in clean(_page(body), URL).text
+
+
+def test_caption_outside_a_table_is_text() -> None:
+    # a slide show sets each slide's text in a <caption> with no table: that is the article
+    slides = "".join(
+        f"<section><h2>Étape {i}</h2><caption>{p}</caption></section>" for i, p in enumerate(PARAS)
+    )
+    table = "<table><caption>Tableau des coûts</caption><tr><td>1</td><td>2</td></tr></table>"
+    body = f"<main><h1>Le projet en trois étapes</h1>{slides}{table}</main>"
+    text = extract_text(_page(body), URL)
+    assert _keeps_all(text)
+    assert "Tableau des coûts" not in text

@@ -336,7 +336,9 @@ def strip_for_text(content: HtmlElement) -> None:
     for el in content.iter():
         tag = el.tag
         if (
-            tag in ("h1", "figcaption", "caption")
+            tag in ("h1", "figcaption")
+            # a <caption> is a table's title; outside a table it is misused as a text block
+            or (tag == "caption" and _in_table(el))
             or (tag != "img" and CAPTION.search(hints(el)))
             or (tag in ("p", "li", "h2", "h3", "h4", "div") and _link_only(el))
         ):
@@ -344,6 +346,11 @@ def strip_for_text(content: HtmlElement) -> None:
     for el in doomed:
         if el.getparent() is not None:
             drop(el)
+
+
+def _in_table(el: HtmlElement) -> bool:
+    parent = el.getparent()
+    return parent is not None and parent.tag == "table"
 
 
 def _link_only(el: HtmlElement) -> bool:
