@@ -67,6 +67,11 @@ LEAD = re.compile(
 LEAD_LEVELS = 3
 LEAD_CHARS = 40
 LEAD_MAX = 2
+# a best block with less prose than SHORT_TOP gives way to a rival scoring at least
+# RIVAL_SHARE of it that holds RIVAL_FACTOR times its prose
+SHORT_TOP = 500
+RIVAL_SHARE = 0.5
+RIVAL_FACTOR = 5
 MIN_TITLE = 15
 TITLED_SHARE = 0.25
 TITLED_CHARS = 500
@@ -186,6 +191,27 @@ def _same_title(heading: str, title: str) -> bool:
     return len(heading) >= MIN_TITLE and heading in title
 
 
+def _prose_chars(el: HtmlElement) -> int:
+    """Length of the text outside links."""
+    text = text_of(el)
+    return round(len(text) * (1 - link_density(el, len(text))))
+
+
+def _substantial(ranked: list[tuple[float, HtmlElement]]) -> HtmlElement:
+    """The best block, unless it is short and a close rival holds far more prose: a
+    name hint (« text-block », « content ») weighs more than the text of a short box."""
+    best_score, best = ranked[0]
+    size = _prose_chars(best)
+    if size >= SHORT_TOP:
+        return best
+    for score, el in ranked[1:]:
+        if score < best_score * RIVAL_SHARE:
+            break
+        if _prose_chars(el) >= max(RIVAL_FACTOR * size, SHORT_TOP):
+            return el
+    return best
+
+
 def _whole_table(top: HtmlElement) -> HtmlElement:
     """A row or row group is never the article: take its table (then its siblings)."""
     node = top
@@ -236,7 +262,8 @@ def find_content(
         out.extend(list(body))
         return out
     titled = _titled_article(ranked[0], scores, title)
-    top = _promote(_whole_table(ranked[0][1]), ranked) if titled is None else _only_child(titled)
+    first = _substantial(ranked)
+    top = _promote(_whole_table(first), ranked) if titled is None else _only_child(titled)
     parent = top.getparent()
     if parent is None:
         out.append(top)
