@@ -226,7 +226,8 @@ def test_caption_outside_a_table_is_text() -> None:
 def test_short_box_with_a_content_name_gives_way_to_the_article() -> None:
     # a one-line box named « text-block » scores on its name more than on its text
     boxes = "".join(
-        f'<div class="card"><div class="text-block-{i}">Taux de réponse au questionnaire : {i} %</div></div>'
+        f'<div class="card"><div class="text-block-{i}">Taux de réponse au questionnaire : {i} %'
+        "</div></div>"
         for i in range(4)
     )
     more = "<p>Le conseil votera en juin, après une dernière réunion, sur le scénario retenu.</p>"
