@@ -235,3 +235,17 @@ def test_short_box_with_a_content_name_gives_way_to_the_article() -> None:
     text = extract_text(_page(body), URL)
     assert _keeps_all(text) and "Le conseil votera en juin" in text
     assert "Taux de réponse" not in text
+
+
+def test_label_of_a_dropped_link_list_goes_with_it() -> None:
+    # « À lire aussi : » introduced a list of links to other pages; both are chrome
+    links = "".join(
+        f'<li><a href="/autre-{i}">Un autre sujet numéro {i}</a></li>' for i in range(4)
+    )
+    body = (
+        f"<article>{_prose()}<h2>Les étapes suivantes</h2><p>{PARAS[0]}</p>"
+        f"<p><strong>À lire aussi :</strong></p><ul>{links}</ul></article>"
+    )
+    text = extract_text(_page(body), URL)
+    assert _keeps_all(text) and "Les étapes suivantes" in text
+    assert "À lire aussi" not in text and "Un autre sujet" not in text

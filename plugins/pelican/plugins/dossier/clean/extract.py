@@ -12,6 +12,7 @@ import re
 from lxml import etree
 
 from .dom import HEADINGS, HtmlElement, class_weight, drop, hints, link_density, text_of
+from .labels import drop_with_label
 
 BLOCK_CHILDREN = frozenset(
     [
@@ -323,7 +324,7 @@ def clean_conditionally(content: HtmlElement, scores: dict[HtmlElement, float]) 
             continue
         if len(text_of(el)) > bulk:
             continue
-        drop(el)
+        drop_with_label(el, content)
 
 
 def _looks_like_chrome(el: HtmlElement, scores: dict[HtmlElement, float]) -> bool:
@@ -371,8 +372,12 @@ def strip_for_text(content: HtmlElement) -> None:
         ):
             doomed.append(el)
     for el in doomed:
-        if el.getparent() is not None:
+        if el.getparent() is None or not _contains(content, el):
+            continue
+        if el.tag in ("h1", "figcaption", "caption") or CAPTION.search(hints(el)):
             drop(el)
+        else:
+            drop_with_label(el, content)
 
 
 def _in_table(el: HtmlElement) -> bool:

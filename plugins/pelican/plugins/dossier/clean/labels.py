@@ -1,0 +1,61 @@
+"""Lead-in labels of link lists: « Read also: », « More on this topic », « Related ».
+
+A list of links to other pages, once dropped from the article, leaves behind the short
+line that introduced it. That line goes with its list: a heading, or a short paragraph
+set in bold or ending with a colon, just before the dropped block.
+"""
+
+from __future__ import annotations
+
+from .dom import HEADINGS, HtmlElement, drop, link_density, text_of
+
+LABEL_CHARS = 80
+LIST_LINKS = 0.5
+EMPHASIS = ("b", "strong")
+
+
+def drop_with_label(el: HtmlElement, root: HtmlElement) -> None:
+    """Drop ``el`` with the wrappers it leaves empty and the label just before them."""
+    node = el
+    parent = node.getparent()
+    text = text_of(el)
+    while parent is not None and parent is not root and text_of(parent) == text:
+        node, parent = parent, parent.getparent()
+    label = _previous_text_block(node) if _link_list(node, text) else None
+    if label is not None and is_label(label):
+        drop(label)
+    drop(node)
+
+
+def _link_list(el: HtmlElement, text: str) -> bool:
+    """Text that is mostly links (an empty box or a form introduces nothing)."""
+    return bool(text) and link_density(el, len(text)) >= LIST_LINKS
+
+
+def _previous_text_block(node: HtmlElement) -> HtmlElement | None:
+    """The closest earlier sibling holding text (blank spacer paragraphs skipped)."""
+    if (node.getparent() is not None) and (node.getprevious() is None):
+        return None
+    for sib in node.itersiblings(preceding=True):
+        if not isinstance(sib.tag, str):
+            continue
+        if (sib.tail or "").strip():
+            return None
+        if text_of(sib):
+            return sib
+    return None
+
+
+def is_label(el: HtmlElement) -> bool:
+    """A short heading, or a short line all in bold or ending with a colon."""
+    text = text_of(el)
+    if not text or len(text) > LABEL_CHARS:
+        return False
+    if el.tag in HEADINGS:
+        return True
+    if el.tag not in ("p", "div", "span", "strong", "b"):
+        return False
+    if text.endswith(":"):
+        return True
+    bold = " ".join(text_of(b) for b in el.iter(*EMPHASIS))
+    return el.tag in EMPHASIS or len(bold) >= len(text)
