@@ -249,3 +249,16 @@ def test_label_of_a_dropped_link_list_goes_with_it() -> None:
     text = extract_text(_page(body), URL)
     assert _keeps_all(text) and "Les étapes suivantes" in text
     assert "À lire aussi" not in text and "Un autre sujet" not in text
+
+
+def test_picture_legend_and_copyright_lines_are_not_text() -> None:
+    # a picture's legend and its copyright line are captions under other names
+    picture = (
+        '<div class="image"><img src="/photo.jpg" alt="">'
+        '<div class="legend">Le carrefour vu depuis la place du marché, un matin.</div>'
+        '<p class="image-copyright">© Service photo de la ville</p></div>'
+    )
+    body = f"<article>{picture}{_prose()}</article>"
+    text = extract_text(_page(body), URL)
+    assert _keeps_all(text)
+    assert "Le carrefour vu" not in text and "Service photo" not in text

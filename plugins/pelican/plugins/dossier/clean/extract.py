@@ -355,7 +355,9 @@ def _looks_like_chrome(el: HtmlElement, scores: dict[HtmlElement, float]) -> boo
     )
 
 
-CAPTION = re.compile(r"caption|credit|wp-caption-text|image-?desc|photo-?desc", re.I)
+CAPTION = re.compile(
+    r"caption|credit|wp-caption-text|image-?desc|photo-?desc|legend|copyright|disclaimer", re.I
+)
 
 
 def strip_for_text(content: HtmlElement) -> None:
