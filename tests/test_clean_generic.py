@@ -262,3 +262,21 @@ def test_picture_legend_and_copyright_lines_are_not_text() -> None:
     text = extract_text(_page(body), URL)
     assert _keeps_all(text)
     assert "Le carrefour vu" not in text and "Service photo" not in text
+
+
+def test_related_label_goes_with_the_links_it_introduces() -> None:
+    # a heading that says « related » and the teasers after it are not the article
+    teasers = "".join(
+        f'<div class="card"><a href="/autre-{i}">Un autre sujet numéro {i}</a><p>Court.</p></div>'
+        for i in range(3)
+    )
+    inline = '<p>À lire aussi : <a href="/ailleurs">la réunion du mois dernier</a></p>'
+    body = (
+        f"<article>{_prose()}{inline}<p>{PARAS[0]}</p>"
+        f"<div><div><h3>Sur le même sujet</h3></div>{teasers}</div></article>"
+    )
+    text = extract_text(_page(body), URL)
+    assert _keeps_all(text)
+    assert "Sur le même sujet" not in text and "Un autre sujet" not in text
+    assert "la réunion du mois dernier" not in text
+    assert "Sur le même sujet" not in clean(_page(body), URL).text

@@ -17,7 +17,7 @@ from lxml import etree
 
 from ..fetch.acceptance import MIN_ARTICLE_CHARS
 from ..model import Cleaned
-from . import extract, rewrite
+from . import extract, labels, rewrite
 from .dom import HtmlElement, drop_scripts, parse, plain_text, prune, text_of
 from .markers import Markers, take_markers
 from .metadata import page_meta
@@ -79,6 +79,7 @@ def extract_text(html: str, url: str) -> str:
     body, _ = _prepare(root, rule, url, images=False)
     content = _content(root, body, rule, lambda: _prepare(parse(html), rule, url, False)[0])
     rewrite.drop_matching(content, (), rule.boilerplate)
+    labels.drop_related(content, rule.related)
     extract.strip_for_text(content)
     return plain_text(content)
 
@@ -156,6 +157,7 @@ def _generic_content(body: HtmlElement, title: str = "") -> HtmlElement:
 
 def _rewrite(content: HtmlElement, rule: Rule, base: str, title: str) -> None:
     rewrite.drop_matching(content, (), rule.boilerplate)
+    labels.drop_related(content, rule.related)
     rewrite.fix_images(content, base)
     rewrite.absolute_links(content, base)
     rewrite.drop_title_heading(content, title)

@@ -2,15 +2,22 @@
 
 A list of links to other pages, once dropped from the article, leaves behind the short
 line that introduced it. That line goes with its list: a heading, or a short paragraph
-set in bold or ending with a colon, just before the dropped block.
+set in bold or ending with a colon, just before the dropped block. And a label whose
+words say « related » (the rule's ``related`` patterns) goes with the links after it.
 """
 
 from __future__ import annotations
 
-from .dom import HEADINGS, HtmlElement, drop, link_density, text_of
+import re
+
+from .dom import BLOCK_TAGS, HEADINGS, HtmlElement, drop, link_density, text_of
 
 LABEL_CHARS = 80
 LIST_LINKS = 0.5
+INLINE_CHARS = 200
+SECTION_LINKS = 0.3
+LABEL_TAGS = ("h2", "h3", "h4", "h5", "h6", "p", "li", "div", "strong", "b", "span")
+BLOCKS = BLOCK_TAGS - {"br"}
 EMPHASIS = ("b", "strong")
 
 
@@ -59,3 +66,42 @@ def is_label(el: HtmlElement) -> bool:
         return True
     bold = " ".join(text_of(b) for b in el.iter(*EMPHASIS))
     return el.tag in EMPHASIS or len(bold) >= len(text)
+
+
+def drop_related(content: HtmlElement, patterns: tuple[re.Pattern[str], ...]) -> None:
+    """Drop « Read also »-like labels (``patterns``) with the links they introduce."""
+    if not patterns:
+        return
+    for el in list(content.iter(*LABEL_TAGS)):
+        if el.getparent() is None or not _attached(el, content):
+            continue
+        text = text_of(el)
+        if not text or len(text) > INLINE_CHARS or not any(p.search(text) for p in patterns):
+            continue
+        if link_density(el, len(text)) >= LIST_LINKS:
+            drop(el)  # « Read also: <a>another page</a> » on one line
+        elif len(text) <= LABEL_CHARS and not any(child.tag in BLOCKS for child in el):
+            _drop_section(el, text, content)
+
+
+def _drop_section(label: HtmlElement, text: str, content: HtmlElement) -> None:
+    """The label and what follows it in its box, when that is mostly links (or nothing)."""
+    node = label
+    parent = node.getparent()
+    while parent is not None and parent is not content and text_of(parent) == text:
+        node, parent = parent, parent.getparent()
+    rest = [sib for sib in node.itersiblings() if isinstance(sib.tag, str)]
+    chars = sum(len(text_of(sib)) for sib in rest)
+    linked = sum(len(text_of(a)) for sib in rest for a in sib.iter("a"))
+    if chars and linked < chars * SECTION_LINKS:
+        return
+    for sib in rest:
+        drop(sib)
+    drop(node)
+
+
+def _attached(el: HtmlElement, root: HtmlElement) -> bool:
+    node = el.getparent()
+    while node is not None and node is not root:
+        node = node.getparent()
+    return node is root
