@@ -280,3 +280,10 @@ def test_related_label_goes_with_the_links_it_introduces() -> None:
     assert "Sur le même sujet" not in text and "Un autre sujet" not in text
     assert "la réunion du mois dernier" not in text
     assert "Sur le même sujet" not in clean(_page(body), URL).text
+
+
+def test_short_code_sample_in_a_box_is_kept() -> None:
+    # a one-line command in a copy-to-clipboard box is short, has no paragraph, no image
+    sample = '<div class="snippet-box"><pre><code>make html</code></pre></div>'
+    body = f"<article>{_prose()}<p>Pour construire le site :</p>{sample}<p>{PARAS[0]}</p></article>"
+    assert "make html" in extract_text(_page(body), URL)

@@ -336,7 +336,8 @@ def _looks_like_chrome(el: HtmlElement, scores: dict[HtmlElement, float]) -> boo
         return False
     if weight + scores.get(el, 0) < 0:
         return True
-    if len(COMMAS.findall(text)) >= 10:
+    # a code sample is short and has no paragraph, yet it is the article's
+    if len(COMMAS.findall(text)) >= 10 or el.find(".//pre") is not None:
         return False
     # br-separated prose has no <p>: count long text as paragraphs too
     paras = max(len(el.findall(".//p")), len(text) // 250)
