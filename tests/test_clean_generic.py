@@ -287,3 +287,20 @@ def test_short_code_sample_in_a_box_is_kept() -> None:
     sample = '<div class="snippet-box"><pre><code>make html</code></pre></div>'
     body = f"<article>{_prose()}<p>Pour construire le site :</p>{sample}<p>{PARAS[0]}</p></article>"
     assert "make html" in extract_text(_page(body), URL)
+
+
+def test_lead_paragraph_in_a_deep_page_header_is_kept() -> None:
+    # grid frameworks nest the header's lead and the body five levels apart
+    lead = "Après deux réunions publiques, la commune ouvre un registre pour recueillir les avis."
+    head = (
+        f'<div class="row"><div class="col"><h1>Pistes</h1><p class="lead">{lead}</p></div></div>'
+    )
+    side = '<div class="col"><img src="/plan.png" alt=""></div>'
+    prose = (
+        f'<div class="row"><div class="col"><div class="texte">{_prose()}</div></div>{side}</div>'
+    )
+    section = f"<section><div>{prose}{side}</div>{side}</section>"
+    body = f"<article><header>{head}</header>{section}</article>"
+    text = extract_text(_page(body), URL)
+    assert text.startswith(lead)
+    assert _keeps_all(text)

@@ -65,7 +65,7 @@ LEAD = re.compile(
     r"sub-?title|sub-?headline|summary",
     re.I,
 )
-LEAD_LEVELS = 3
+LEAD_LEVELS = 5
 LEAD_CHARS = 40
 LEAD_MAX = 2
 # a best block with less prose than SHORT_TOP gives way to a rival scoring at least
