@@ -304,3 +304,16 @@ def test_lead_paragraph_in_a_deep_page_header_is_kept() -> None:
     text = extract_text(_page(body), URL)
     assert text.startswith(lead)
     assert _keeps_all(text)
+
+
+def test_related_heading_over_teaser_cards_goes_with_them() -> None:
+    # each card links to another page, but its summary line outweighs the link
+    summary = "Un compte rendu détaillé de la séance, avec les questions posées par les habitants."
+    cards = "".join(
+        f'<div class="card"><a href="/autre-{i}">Séance {i}</a><p>{summary}</p></div>'
+        for i in range(3)
+    )
+    body = f"<article>{_prose()}<div><h2>Articles similaires</h2><div>{cards}</div></div></article>"
+    text = extract_text(_page(body), URL)
+    assert _keeps_all(text)
+    assert "Articles similaires" not in text and "compte rendu détaillé" not in text

@@ -93,11 +93,21 @@ def _drop_section(label: HtmlElement, text: str, content: HtmlElement) -> None:
     rest = [sib for sib in node.itersiblings() if isinstance(sib.tag, str)]
     chars = sum(len(text_of(sib)) for sib in rest)
     linked = sum(len(text_of(a)) for sib in rest for a in sib.iter("a"))
-    if chars and linked < chars * SECTION_LINKS:
+    if chars and linked < chars * SECTION_LINKS and not _teasers(label, rest):
         return
     for sib in rest:
         drop(sib)
     drop(node)
+
+
+def _teasers(label: HtmlElement, rest: list[HtmlElement]) -> bool:
+    """Under a heading, boxes that each link somewhere: teaser cards (a title, a line)."""
+    boxes = [el for el in rest if el.tag not in HEADINGS]
+    return label.tag in HEADINGS and bool(boxes) and all(_links(el) for el in boxes)
+
+
+def _links(el: HtmlElement) -> bool:
+    return any(text_of(a) for a in el.iter("a"))
 
 
 def _attached(el: HtmlElement, root: HtmlElement) -> bool:
