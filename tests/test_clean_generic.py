@@ -317,3 +317,12 @@ def test_related_heading_over_teaser_cards_goes_with_them() -> None:
     text = extract_text(_page(body), URL)
     assert _keeps_all(text)
     assert "Articles similaires" not in text and "compte rendu détaillé" not in text
+
+
+def test_related_label_in_german_goes_with_its_links() -> None:
+    link = '<a href="/b">der Bericht über den Radverkehr in der Stadt</a>'
+    inline = f"<p>Weitere Informationen: {link}</p>"
+    body = f"<article>{_prose()}{inline}<p>{PARAS[0]}</p></article>"
+    text = extract_text(_page(body), URL)
+    assert _keeps_all(text)
+    assert "Weitere Informationen" not in text and "der Bericht" not in text
