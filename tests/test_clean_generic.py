@@ -326,3 +326,11 @@ def test_related_label_in_german_goes_with_its_links() -> None:
     text = extract_text(_page(body), URL)
     assert _keeps_all(text)
     assert "Weitere Informationen" not in text and "der Bericht" not in text
+
+
+def test_advanced_is_not_an_advert() -> None:
+    # « adv » in a class name once read as « advert »: « list--advanced » held the article's list
+    items = "".join(f"<li>{n} g de farine de type {n}</li>" for n in (45, 55, 65))
+    body = f'<article>{_prose()}<ul class="list list--advanced">{items}</ul></article>'
+    text = extract_text(_page(body), URL)
+    assert _keeps_all(text) and "55 g de farine" in text

@@ -117,7 +117,7 @@ BLOCK_TAGS = frozenset(
 HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 
 UNLIKELY = re.compile(
-    r"-ad-|\bads?\b|adv|banner|breadcrumb|combx|comment|communit|cookie|consent|disqus|extra|"
+    r"-ad-|\bads?\b|\badv\b|advert|banner|breadcrumb|combx|comment|communit|cookie|consent|disqus|extra|"
     r"foot|gdpr|header|legends|menu|related|remark|replies|rss|shoutbox|sidebar|skyscraper|"
     r"social|sponsor|supplemental|agegate|pagination|pager|popup|promo|newsletter|subscri|"
     r"share|sharing|signup|outbrain|taboola|recommend|trending|masthead|navbar|\bnav\b|toolbar|"
