@@ -334,3 +334,16 @@ def test_advanced_is_not_an_advert() -> None:
     body = f'<article>{_prose()}<ul class="list list--advanced">{items}</ul></article>'
     text = extract_text(_page(body), URL)
     assert _keeps_all(text) and "55 g de farine" in text
+
+
+def test_standfirst_repeating_the_page_description_is_kept() -> None:
+    # the lead sits in the page header with the menu; the page's description says it is the lead
+    lead = "La commune ouvre un registre pour recueillir les avis sur les nouvelles pistes."
+    head = f'<meta name="description" content="{lead}">'
+    header = f'<header class="site-header"><nav><a href="/">Accueil</a></nav><p>{lead}</p></header>'
+    teaser = f'<div class="more"><a href="/autre"><p>{lead}</p></a></div>'
+    body = f"{header}<main><article>{_prose()}</article></main>{teaser}"
+    text = extract_text(_page(body, head), URL)
+    assert text.startswith(lead) and text.count(lead) == 1
+    assert _keeps_all(text)
+    assert clean(_page(body, head), URL).text.startswith(lead)

@@ -24,6 +24,7 @@ from .metadata import page_meta
 from .rules import Rule, RuleSet
 from .rules import load_rules as _load_rules
 from .sanitize import sanitize
+from .standfirst import find_standfirst, put_back
 
 SUMMARY_MAX = 300
 MIN_SUMMARY_PARAGRAPH = 60
@@ -119,6 +120,7 @@ def _content(
     """
     rewrite.drop_matching(body, rule.strip, ())
     title = _page_title(root)
+    lead = find_standfirst(root)
     prune(root)
     for selector in rule.body:
         found = selector(body)
@@ -130,13 +132,15 @@ def _content(
             return content
     content = _generic_content(body, title)
     found = len(text_of(content))
-    if found >= FALLBACK_CHARS:
-        return content
-    spare = again()
-    rewrite.drop_matching(spare, rule.strip, ())
-    prune(spare, lenient=True)
-    second = _generic_content(spare, title)
-    return second if len(text_of(second)) > max(2 * found, MIN_ARTICLE_CHARS) else content
+    if found < FALLBACK_CHARS:
+        spare = again()
+        rewrite.drop_matching(spare, rule.strip, ())
+        prune(spare, lenient=True)
+        second = _generic_content(spare, title)
+        if len(text_of(second)) > max(2 * found, MIN_ARTICLE_CHARS):
+            return second
+    put_back(content, lead)
+    return content
 
 
 def _page_title(root: HtmlElement) -> str:
