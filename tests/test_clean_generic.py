@@ -347,3 +347,31 @@ def test_standfirst_repeating_the_page_description_is_kept() -> None:
     assert text.startswith(lead) and text.count(lead) == 1
     assert _keeps_all(text)
     assert clean(_page(body, head), URL).text.startswith(lead)
+
+
+def test_related_heading_named_related_still_takes_its_cards() -> None:
+    # the heading's class says « related » (it would go first); its words still take the cards
+    card = '<article class="post"><p>{}</p><a href="/partager">Partager</a></article>'
+    cards = "".join(card.format(p) for p in reversed(PARAS))
+    related = (
+        f'<article class="post"><h3 class="related-title">Vous aimerez aussi</h3>{cards}</article>'
+    )
+    body = (
+        f'<div class="col"><article class="post"><h1>Pistes</h1>{_prose()}</article>{related}</div>'
+    )
+    text = extract_text(_page(body), URL)
+    assert _keeps_all(text) and text.count(PARAS[0]) == 1
+    assert "Vous aimerez" not in text
+
+
+def test_related_label_on_a_flat_page_stops_at_the_next_section() -> None:
+    # « See also » among flat h2 sections: the sections after the next h2 are the article's
+    links = "".join(f'<li><a href="/p{i}">Page {i}</a></li>' for i in range(3))
+    body = (
+        f"<div><h2>Contexte</h2>{_prose()}<h2>Voir aussi</h2><ul>{links}</ul>"
+        f'<h2>Calendrier</h2><p>Le vote aura lieu en juin, après <a href="/c">la consultation</a>.'
+        "</p></div>"
+    )
+    text = extract_text(_page(body), URL)
+    assert _keeps_all(text) and "Le vote aura lieu en juin" in text
+    assert "Voir aussi" not in text

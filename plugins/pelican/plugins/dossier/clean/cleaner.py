@@ -130,13 +130,13 @@ def _content(
                 el.tail = None
                 content.append(el)
             return content
-    content = _generic_content(body, title)
+    content = _generic_content(body, title, rule.related)
     found = len(text_of(content))
     if found < FALLBACK_CHARS:
         spare = again()
         rewrite.drop_matching(spare, rule.strip, ())
         prune(spare, lenient=True)
-        second = _generic_content(spare, title)
+        second = _generic_content(spare, title, rule.related)
         if len(text_of(second)) > max(2 * found, MIN_ARTICLE_CHARS):
             return second
     put_back(content, lead)
@@ -151,9 +151,11 @@ def _page_title(root: HtmlElement) -> str:
     )
 
 
-def _generic_content(body: HtmlElement, title: str = "") -> HtmlElement:
+def _generic_content(body: HtmlElement, title: str = "", related: tuple = ()) -> HtmlElement:
     scores = extract.score_nodes(body)
     content = extract.find_content(body, scores, title)
+    # before headings named « related » go: they say what follows them is
+    labels.drop_related(content, related)
     extract.strip_headline(content)
     extract.clean_conditionally(content, scores)
     return content

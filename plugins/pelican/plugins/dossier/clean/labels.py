@@ -90,7 +90,7 @@ def _drop_section(label: HtmlElement, text: str, content: HtmlElement) -> None:
     parent = node.getparent()
     while parent is not None and parent is not content and text_of(parent) == text:
         node, parent = parent, parent.getparent()
-    rest = [sib for sib in node.itersiblings() if isinstance(sib.tag, str)]
+    rest = _until_heading(node, label)
     chars = sum(len(text_of(sib)) for sib in rest)
     linked = sum(len(text_of(a)) for sib in rest for a in sib.iter("a"))
     if chars and linked < chars * SECTION_LINKS and not _teasers(label, rest):
@@ -100,9 +100,23 @@ def _drop_section(label: HtmlElement, text: str, content: HtmlElement) -> None:
     drop(node)
 
 
+def _until_heading(node: HtmlElement, label: HtmlElement) -> list[HtmlElement]:
+    """The siblings after ``node`` up to the next heading of the label's rank or above:
+    on a flat page, the next section is not the label's."""
+    rank = int(label.tag[1]) if label.tag in HEADINGS else 6
+    rest = []
+    for sib in node.itersiblings():
+        if not isinstance(sib.tag, str):
+            continue
+        if sib.tag in HEADINGS and int(sib.tag[1]) <= rank:
+            break
+        rest.append(sib)
+    return rest
+
+
 def _teasers(label: HtmlElement, rest: list[HtmlElement]) -> bool:
     """Under a heading, boxes that each link somewhere: teaser cards (a title, a line)."""
-    boxes = [el for el in rest if el.tag not in HEADINGS]
+    boxes = [el for el in rest if el.tag not in HEADINGS and text_of(el)]
     return label.tag in HEADINGS and bool(boxes) and all(_links(el) for el in boxes)
 
 
