@@ -9,6 +9,7 @@ words say « related » (the rule's ``related`` patterns) goes with the links af
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .dom import BLOCK_TAGS, HEADINGS, HtmlElement, drop, link_density, text_of
 
@@ -72,16 +73,36 @@ def drop_related(content: HtmlElement, patterns: tuple[re.Pattern[str], ...]) ->
     """Drop « Read also »-like labels (``patterns``) with the links they introduce."""
     if not patterns:
         return
+    said = _joined(patterns)
     for el in list(content.iter(*LABEL_TAGS)):
         if el.getparent() is None or not _attached(el, content):
             continue
-        text = text_of(el)
-        if not text or len(text) > INLINE_CHARS or not any(p.search(text) for p in patterns):
+        text = _short_text(el, INLINE_CHARS)
+        if not text or not said.search(text):
             continue
         if link_density(el, len(text)) >= LIST_LINKS:
             drop(el)  # « Read also: <a>another page</a> » on one line
         elif len(text) <= LABEL_CHARS and not any(child.tag in BLOCKS for child in el):
             _drop_section(el, text, content)
+
+
+@lru_cache(maxsize=8)
+def _joined(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str]:
+    """One pattern for all: a label is tested once, not once per phrase."""
+    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), re.IGNORECASE)
+
+
+def _short_text(el: HtmlElement, limit: int) -> str:
+    """The element's text, or "" when it is longer than ``limit`` (read no further)."""
+    size = 0
+    parts = []
+    for piece in el.itertext():
+        size += len(piece)
+        if size > 2 * limit:
+            return ""
+        parts.append(piece)
+    text = " ".join("".join(parts).split())
+    return text if len(text) <= limit else ""
 
 
 def _drop_section(label: HtmlElement, text: str, content: HtmlElement) -> None:
