@@ -27,12 +27,25 @@ def drop_with_label(el: HtmlElement, root: HtmlElement) -> None:
     node = el
     parent = node.getparent()
     text = text_of(el)
-    while parent is not None and parent is not root and text_of(parent) == text:
+    while parent is not None and parent is not root and _only_text(node, parent):
         node, parent = parent, parent.getparent()
     label = _previous_text_block(node) if _link_list(node, text) else None
     if label is not None and is_label(label):
         drop(label)
     drop(node)
+
+
+def _only_text(node: HtmlElement, parent: HtmlElement) -> bool:
+    """``node`` holds all of ``parent``'s text (the rest of it is blank)."""
+    if (parent.text or "").strip():
+        return False
+    return all(
+        sib is node or not _has_text(sib) for sib in parent if isinstance(sib.tag, str)
+    ) and all(not (sib.tail or "").strip() for sib in parent)
+
+
+def _has_text(el: HtmlElement) -> bool:
+    return any(piece.strip() for piece in el.itertext())
 
 
 def _link_list(el: HtmlElement, text: str) -> bool:
@@ -109,7 +122,7 @@ def _drop_section(label: HtmlElement, text: str, content: HtmlElement) -> None:
     """The label and what follows it in its box, when that is mostly links (or nothing)."""
     node = label
     parent = node.getparent()
-    while parent is not None and parent is not content and text_of(parent) == text:
+    while parent is not None and parent is not content and _only_text(node, parent):
         node, parent = parent, parent.getparent()
     rest = _until_heading(node, label)
     chars = sum(len(text_of(sib)) for sib in rest)
