@@ -197,3 +197,181 @@ def test_lead_paragraph_in_the_article_header_is_kept() -> None:
     text = extract_text(_page(body), URL)
     assert text.startswith(lead)
     assert _keeps_all(text)
+
+
+def test_ruby_annotations_do_not_repeat_inside_the_words() -> None:
+    # a reading aid (<rt>) is shown above a word: the plain text must not splice it in
+    ruby = "<ruby>漢<rp>(</rp><rt>かん</rt><rp>)</rp>字<rt>じ</rt></ruby>"
+    body = (
+        f"<article>{_prose()}<p>Le mot {ruby} figure dans le glossaire de la commune.</p></article>"
+    )
+    text = extract_text(_page(body), URL)
+    assert "Le mot 漢字 figure" in text
+    assert "かん" not in text and "(" not in text
+    assert "かん" not in clean(_page(body), URL).text
+
+
+def test_caption_outside_a_table_is_text() -> None:
+    # a slide show sets each slide's text in a <caption> with no table: that is the article
+    slides = "".join(
+        f"<section><h2>Étape {i}</h2><caption>{p}</caption></section>" for i, p in enumerate(PARAS)
+    )
+    table = "<table><caption>Tableau des coûts</caption><tr><td>1</td><td>2</td></tr></table>"
+    body = f"<main><h1>Le projet en trois étapes</h1>{slides}{table}</main>"
+    text = extract_text(_page(body), URL)
+    assert _keeps_all(text)
+    assert "Tableau des coûts" not in text
+
+
+def test_short_box_with_a_content_name_gives_way_to_the_article() -> None:
+    # a one-line box named « text-block » scores on its name more than on its text
+    boxes = "".join(
+        f'<div class="card"><div class="text-block-{i}">Taux de réponse au questionnaire : {i} %'
+        "</div></div>"
+        for i in range(4)
+    )
+    more = "<p>Le conseil votera en juin, après une dernière réunion, sur le scénario retenu.</p>"
+    body = f"<div class='grid'>{boxes}</div><div class='row'><div>{_prose()}{more}</div></div>"
+    text = extract_text(_page(body), URL)
+    assert _keeps_all(text) and "Le conseil votera en juin" in text
+    assert "Taux de réponse" not in text
+
+
+def test_label_of_a_dropped_link_list_goes_with_it() -> None:
+    # « À lire aussi : » introduced a list of links to other pages; both are chrome
+    links = "".join(
+        f'<li><a href="/autre-{i}">Un autre sujet numéro {i}</a></li>' for i in range(4)
+    )
+    body = (
+        f"<article>{_prose()}<h2>Les étapes suivantes</h2><p>{PARAS[0]}</p>"
+        f"<p><strong>À lire aussi :</strong></p><ul>{links}</ul></article>"
+    )
+    text = extract_text(_page(body), URL)
+    assert _keeps_all(text) and "Les étapes suivantes" in text
+    assert "À lire aussi" not in text and "Un autre sujet" not in text
+
+
+def test_picture_legend_and_copyright_lines_are_not_text() -> None:
+    # a picture's legend and its copyright line are captions under other names
+    picture = (
+        '<div class="image"><img src="/photo.jpg" alt="">'
+        '<div class="legend">Le carrefour vu depuis la place du marché, un matin.</div>'
+        '<p class="image-copyright">© Service photo de la ville</p></div>'
+    )
+    body = f"<article>{picture}{_prose()}</article>"
+    text = extract_text(_page(body), URL)
+    assert _keeps_all(text)
+    assert "Le carrefour vu" not in text and "Service photo" not in text
+
+
+def test_related_label_goes_with_the_links_it_introduces() -> None:
+    # a heading that says « related » and the teasers after it are not the article
+    teasers = "".join(
+        f'<div class="card"><a href="/autre-{i}">Un autre sujet numéro {i}</a><p>Court.</p></div>'
+        for i in range(3)
+    )
+    inline = '<p>À lire aussi : <a href="/ailleurs">la réunion du mois dernier</a></p>'
+    body = (
+        f"<article>{_prose()}{inline}<p>{PARAS[0]}</p>"
+        f"<div><div><h3>Sur le même sujet</h3></div>{teasers}</div></article>"
+    )
+    text = extract_text(_page(body), URL)
+    assert _keeps_all(text)
+    assert "Sur le même sujet" not in text and "Un autre sujet" not in text
+    assert "la réunion du mois dernier" not in text
+    assert "Sur le même sujet" not in clean(_page(body), URL).text
+
+
+def test_short_code_sample_in_a_box_is_kept() -> None:
+    # a one-line command in a copy-to-clipboard box is short, has no paragraph, no image
+    sample = '<div class="snippet-box"><pre><code>make html</code></pre></div>'
+    body = f"<article>{_prose()}<p>Pour construire le site :</p>{sample}<p>{PARAS[0]}</p></article>"
+    assert "make html" in extract_text(_page(body), URL)
+
+
+def test_lead_paragraph_in_a_deep_page_header_is_kept() -> None:
+    # grid frameworks nest the header's lead and the body five levels apart
+    lead = "Après deux réunions publiques, la commune ouvre un registre pour recueillir les avis."
+    head = (
+        f'<div class="row"><div class="col"><h1>Pistes</h1><p class="lead">{lead}</p></div></div>'
+    )
+    side = '<div class="col"><img src="/plan.png" alt=""></div>'
+    prose = (
+        f'<div class="row"><div class="col"><div class="texte">{_prose()}</div></div>{side}</div>'
+    )
+    section = f"<section><div>{prose}{side}</div>{side}</section>"
+    body = f"<article><header>{head}</header>{section}</article>"
+    text = extract_text(_page(body), URL)
+    assert text.startswith(lead)
+    assert _keeps_all(text)
+
+
+def test_related_heading_over_teaser_cards_goes_with_them() -> None:
+    # each card links to another page, but its summary line outweighs the link
+    summary = "Un compte rendu détaillé de la séance, avec les questions posées par les habitants."
+    cards = "".join(
+        f'<div class="card"><a href="/autre-{i}">Séance {i}</a><p>{summary}</p></div>'
+        for i in range(3)
+    )
+    body = f"<article>{_prose()}<div><h2>Articles similaires</h2><div>{cards}</div></div></article>"
+    text = extract_text(_page(body), URL)
+    assert _keeps_all(text)
+    assert "Articles similaires" not in text and "compte rendu détaillé" not in text
+
+
+def test_related_label_in_german_goes_with_its_links() -> None:
+    link = '<a href="/b">der Bericht über den Radverkehr in der Stadt</a>'
+    inline = f"<p>Weitere Informationen: {link}</p>"
+    body = f"<article>{_prose()}{inline}<p>{PARAS[0]}</p></article>"
+    text = extract_text(_page(body), URL)
+    assert _keeps_all(text)
+    assert "Weitere Informationen" not in text and "der Bericht" not in text
+
+
+def test_advanced_is_not_an_advert() -> None:
+    # « adv » in a class name once read as « advert »: « list--advanced » held the article's list
+    items = "".join(f"<li>{n} g de farine de type {n}</li>" for n in (45, 55, 65))
+    body = f'<article>{_prose()}<ul class="list list--advanced">{items}</ul></article>'
+    text = extract_text(_page(body), URL)
+    assert _keeps_all(text) and "55 g de farine" in text
+
+
+def test_standfirst_repeating_the_page_description_is_kept() -> None:
+    # the lead sits in the page header with the menu; the page's description says it is the lead
+    lead = "La commune ouvre un registre pour recueillir les avis sur les nouvelles pistes."
+    head = f'<meta name="description" content="{lead}">'
+    header = f'<header class="site-header"><nav><a href="/">Accueil</a></nav><p>{lead}</p></header>'
+    teaser = f'<div class="more"><a href="/autre"><p>{lead}</p></a></div>'
+    body = f"{header}<main><article>{_prose()}</article></main>{teaser}"
+    text = extract_text(_page(body, head), URL)
+    assert text.startswith(lead) and text.count(lead) == 1
+    assert _keeps_all(text)
+    assert clean(_page(body, head), URL).text.startswith(lead)
+
+
+def test_related_heading_named_related_still_takes_its_cards() -> None:
+    # the heading's class says « related » (it would go first); its words still take the cards
+    card = '<article class="post"><p>{}</p><a href="/partager">Partager</a></article>'
+    cards = "".join(card.format(p) for p in reversed(PARAS))
+    related = (
+        f'<article class="post"><h3 class="related-title">Vous aimerez aussi</h3>{cards}</article>'
+    )
+    body = (
+        f'<div class="col"><article class="post"><h1>Pistes</h1>{_prose()}</article>{related}</div>'
+    )
+    text = extract_text(_page(body), URL)
+    assert _keeps_all(text) and text.count(PARAS[0]) == 1
+    assert "Vous aimerez" not in text
+
+
+def test_related_label_on_a_flat_page_stops_at_the_next_section() -> None:
+    # « See also » among flat h2 sections: the sections after the next h2 are the article's
+    links = "".join(f'<li><a href="/p{i}">Page {i}</a></li>' for i in range(3))
+    body = (
+        f"<div><h2>Contexte</h2>{_prose()}<h2>Voir aussi</h2><ul>{links}</ul>"
+        f'<h2>Calendrier</h2><p>Le vote aura lieu en juin, après <a href="/c">la consultation</a>.'
+        "</p></div>"
+    )
+    text = extract_text(_page(body), URL)
+    assert _keeps_all(text) and "Le vote aura lieu en juin" in text
+    assert "Voir aussi" not in text

@@ -17,13 +17,14 @@ from lxml import etree
 
 from ..fetch.acceptance import MIN_ARTICLE_CHARS
 from ..model import Cleaned
-from . import extract, rewrite
+from . import extract, labels, rewrite
 from .dom import HtmlElement, drop_scripts, parse, plain_text, prune, text_of
 from .markers import Markers, take_markers
 from .metadata import page_meta
 from .rules import Rule, RuleSet
 from .rules import load_rules as _load_rules
 from .sanitize import sanitize
+from .standfirst import find_standfirst, put_back
 
 SUMMARY_MAX = 300
 MIN_SUMMARY_PARAGRAPH = 60
@@ -79,6 +80,7 @@ def extract_text(html: str, url: str) -> str:
     body, _ = _prepare(root, rule, url, images=False)
     content = _content(root, body, rule, lambda: _prepare(parse(html), rule, url, False)[0])
     rewrite.drop_matching(content, (), rule.boilerplate)
+    labels.drop_related(content, rule.related)
     extract.strip_for_text(content)
     return plain_text(content)
 
@@ -118,6 +120,7 @@ def _content(
     """
     rewrite.drop_matching(body, rule.strip, ())
     title = _page_title(root)
+    lead = find_standfirst(root)
     prune(root)
     for selector in rule.body:
         found = selector(body)
@@ -127,15 +130,17 @@ def _content(
                 el.tail = None
                 content.append(el)
             return content
-    content = _generic_content(body, title)
+    content = _generic_content(body, title, rule.related)
     found = len(text_of(content))
-    if found >= FALLBACK_CHARS:
-        return content
-    spare = again()
-    rewrite.drop_matching(spare, rule.strip, ())
-    prune(spare, lenient=True)
-    second = _generic_content(spare, title)
-    return second if len(text_of(second)) > max(2 * found, MIN_ARTICLE_CHARS) else content
+    if found < FALLBACK_CHARS:
+        spare = again()
+        rewrite.drop_matching(spare, rule.strip, ())
+        prune(spare, lenient=True)
+        second = _generic_content(spare, title, rule.related)
+        if len(text_of(second)) > max(2 * found, MIN_ARTICLE_CHARS):
+            return second
+    put_back(content, lead)
+    return content
 
 
 def _page_title(root: HtmlElement) -> str:
@@ -146,9 +151,11 @@ def _page_title(root: HtmlElement) -> str:
     )
 
 
-def _generic_content(body: HtmlElement, title: str = "") -> HtmlElement:
+def _generic_content(body: HtmlElement, title: str = "", related: tuple = ()) -> HtmlElement:
     scores = extract.score_nodes(body)
     content = extract.find_content(body, scores, title)
+    # before headings named « related » go: they say what follows them is
+    labels.drop_related(content, related)
     extract.strip_headline(content)
     extract.clean_conditionally(content, scores)
     return content
@@ -156,6 +163,7 @@ def _generic_content(body: HtmlElement, title: str = "") -> HtmlElement:
 
 def _rewrite(content: HtmlElement, rule: Rule, base: str, title: str) -> None:
     rewrite.drop_matching(content, (), rule.boilerplate)
+    labels.drop_related(content, rule.related)
     rewrite.fix_images(content, base)
     rewrite.absolute_links(content, base)
     rewrite.drop_title_heading(content, title)

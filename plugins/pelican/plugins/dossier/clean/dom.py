@@ -117,7 +117,7 @@ BLOCK_TAGS = frozenset(
 HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 
 UNLIKELY = re.compile(
-    r"-ad-|\bads?\b|adv|banner|breadcrumb|combx|comment|communit|cookie|consent|disqus|extra|"
+    r"-ad-|\bads?\b|\badv\b|advert|banner|breadcrumb|combx|comment|communit|cookie|consent|disqus|extra|"
     r"foot|gdpr|header|legends|menu|related|remark|replies|rss|shoutbox|sidebar|skyscraper|"
     r"social|sponsor|supplemental|agegate|pagination|pager|popup|promo|newsletter|subscri|"
     r"share|sharing|signup|outbrain|taboola|recommend|trending|masthead|navbar|\bnav\b|toolbar|"
@@ -219,8 +219,10 @@ def _unlinked_chars(el: HtmlElement) -> int:
 
 
 def drop_scripts(root: HtmlElement) -> None:
-    """Remove script, style and template elements (their text is never content)."""
-    for el in list(root.iter("script", "style", "template")):
+    """Remove script, style and template elements (their text is never content), and
+    ruby annotations (``<rt>``, ``<rp>``): a reading aid set above the words, which a
+    plain text would otherwise repeat inside them."""
+    for el in list(root.iter("script", "style", "template", "rt", "rp")):
         drop(el)
 
 

@@ -12,6 +12,7 @@ import re
 from lxml import etree
 
 from .dom import HEADINGS, HtmlElement, class_weight, drop, hints, link_density, text_of
+from .labels import drop_with_label
 
 BLOCK_CHILDREN = frozenset(
     [
@@ -64,9 +65,14 @@ LEAD = re.compile(
     r"sub-?title|sub-?headline|summary",
     re.I,
 )
-LEAD_LEVELS = 3
+LEAD_LEVELS = 5
 LEAD_CHARS = 40
 LEAD_MAX = 2
+# a best block with less prose than SHORT_TOP gives way to a rival scoring at least
+# RIVAL_SHARE of it that holds RIVAL_FACTOR times its prose
+SHORT_TOP = 500
+RIVAL_SHARE = 0.5
+RIVAL_FACTOR = 5
 MIN_TITLE = 15
 TITLED_SHARE = 0.25
 TITLED_CHARS = 500
@@ -186,6 +192,27 @@ def _same_title(heading: str, title: str) -> bool:
     return len(heading) >= MIN_TITLE and heading in title
 
 
+def _prose_chars(el: HtmlElement) -> int:
+    """Length of the text outside links."""
+    text = text_of(el)
+    return round(len(text) * (1 - link_density(el, len(text))))
+
+
+def _substantial(ranked: list[tuple[float, HtmlElement]]) -> HtmlElement:
+    """The best block, unless it is short and a close rival holds far more prose: a
+    name hint (« text-block », « content ») weighs more than the text of a short box."""
+    best_score, best = ranked[0]
+    size = _prose_chars(best)
+    if size >= SHORT_TOP:
+        return best
+    for score, el in ranked[1:]:
+        if score < best_score * RIVAL_SHARE:
+            break
+        if _prose_chars(el) >= max(RIVAL_FACTOR * size, SHORT_TOP):
+            return el
+    return best
+
+
 def _whole_table(top: HtmlElement) -> HtmlElement:
     """A row or row group is never the article: take its table (then its siblings)."""
     node = top
@@ -236,7 +263,8 @@ def find_content(
         out.extend(list(body))
         return out
     titled = _titled_article(ranked[0], scores, title)
-    top = _promote(_whole_table(ranked[0][1]), ranked) if titled is None else _only_child(titled)
+    first = _substantial(ranked)
+    top = _promote(_whole_table(first), ranked) if titled is None else _only_child(titled)
     parent = top.getparent()
     if parent is None:
         out.append(top)
@@ -296,7 +324,7 @@ def clean_conditionally(content: HtmlElement, scores: dict[HtmlElement, float]) 
             continue
         if len(text_of(el)) > bulk:
             continue
-        drop(el)
+        drop_with_label(el, content)
 
 
 def _looks_like_chrome(el: HtmlElement, scores: dict[HtmlElement, float]) -> bool:
@@ -308,7 +336,8 @@ def _looks_like_chrome(el: HtmlElement, scores: dict[HtmlElement, float]) -> boo
         return False
     if weight + scores.get(el, 0) < 0:
         return True
-    if len(COMMAS.findall(text)) >= 10:
+    # a code sample is short and has no paragraph, yet it is the article's
+    if len(COMMAS.findall(text)) >= 10 or el.find(".//pre") is not None:
         return False
     # br-separated prose has no <p>: count long text as paragraphs too
     paras = max(len(el.findall(".//p")), len(text) // 250)
@@ -327,7 +356,9 @@ def _looks_like_chrome(el: HtmlElement, scores: dict[HtmlElement, float]) -> boo
     )
 
 
-CAPTION = re.compile(r"caption|credit|wp-caption-text|image-?desc|photo-?desc", re.I)
+CAPTION = re.compile(
+    r"caption|credit|wp-caption-text|image-?desc|photo-?desc|legend|copyright|disclaimer", re.I
+)
 
 
 def strip_for_text(content: HtmlElement) -> None:
@@ -336,14 +367,25 @@ def strip_for_text(content: HtmlElement) -> None:
     for el in content.iter():
         tag = el.tag
         if (
-            tag in ("h1", "figcaption", "caption")
+            tag in ("h1", "figcaption")
+            # a <caption> is a table's title; outside a table it is misused as a text block
+            or (tag == "caption" and _in_table(el))
             or (tag != "img" and CAPTION.search(hints(el)))
             or (tag in ("p", "li", "h2", "h3", "h4", "div") and _link_only(el))
         ):
             doomed.append(el)
     for el in doomed:
-        if el.getparent() is not None:
+        if el.getparent() is None or not _contains(content, el):
+            continue
+        if el.tag in ("h1", "figcaption", "caption") or CAPTION.search(hints(el)):
             drop(el)
+        else:
+            drop_with_label(el, content)
+
+
+def _in_table(el: HtmlElement) -> bool:
+    parent = el.getparent()
+    return parent is not None and parent.tag == "table"
 
 
 def _link_only(el: HtmlElement) -> bool:

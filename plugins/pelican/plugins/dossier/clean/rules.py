@@ -4,8 +4,10 @@
 ``hosts`` (list), ``sample`` (a page in tests/fixtures/pages/), ``body`` (CSS selectors
 tried in order: the first that matches gives the article), ``strip`` / ``date`` /
 ``author`` (CSS selectors), ``boilerplate`` (regexes matched against a whole
-block's text) and ``[markers]`` (``dossier``, ``listing`` with a ``count`` group,
-``attachment``: phrases removed from the text but kept as metadata).
+block's text), ``related`` (regexes matched at the start of a short label: « Read also »,
+« Lesen Sie auch »; the label goes with the links it introduces) and ``[markers]``
+(``dossier``, ``listing`` with a ``count`` group, ``attachment``: phrases removed from
+the text but kept as metadata).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ SHIPPED = Path(__file__).with_name("rules")
 DEFAULT_NAME = "default"
 SELECTOR_KEYS = ("body", "strip", "date", "author")
 MARKER_KEYS = ("dossier", "listing", "attachment")
-KNOWN_KEYS = frozenset(("hosts", "sample", "boilerplate", "markers", *SELECTOR_KEYS))
+KNOWN_KEYS = frozenset(("hosts", "sample", "boilerplate", "related", "markers", *SELECTOR_KEYS))
 
 
 class RuleError(ValueError):
@@ -46,6 +48,7 @@ class Rule:
     date: tuple[CSSSelector, ...] = ()
     author: tuple[CSSSelector, ...] = ()
     boilerplate: tuple[re.Pattern[str], ...] = ()
+    related: tuple[re.Pattern[str], ...] = ()
     markers: dict[str, re.Pattern[str]] = field(default_factory=dict)
 
     def merged(self, other: Rule) -> Rule:
@@ -59,6 +62,7 @@ class Rule:
             date=other.date + self.date,
             author=other.author + self.author,
             boilerplate=self.boilerplate + other.boilerplate,
+            related=self.related + other.related,
             markers={**self.markers, **other.markers},
         )
 
@@ -122,10 +126,11 @@ def read_rule(path: Path) -> Rule:
     if sample is not None and not isinstance(sample, str):
         raise RuleError(f"{path}: sample: expected a file name, got {type(sample).__name__}")
     selectors = {key: _compile(path, key, _strings(path, data, key), _css) for key in SELECTOR_KEYS}
-    patterns = _compile(path, "boilerplate", _strings(path, data, "boilerplate"), _regex)
-    return Rule(
-        path.stem, hosts, sample, boilerplate=patterns, markers=_markers(path, data), **selectors
-    )
+    patterns = {
+        key: _compile(path, key, _strings(path, data, key), _regex)
+        for key in ("boilerplate", "related")
+    }
+    return Rule(path.stem, hosts, sample, markers=_markers(path, data), **patterns, **selectors)
 
 
 def _strings(path: Path, data: dict, key: str) -> list[str]:
