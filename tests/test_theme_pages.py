@@ -221,9 +221,17 @@ def test_overview_bars_timeline_and_pairs(site: Path) -> None:
     assert '<svg class="frise" viewBox="0 0 300 102"' in hub  # 2022, 2023, 2024
     assert (
         f'<a href="{SITEURL}/articles/donnees-ouvertes/"><title>Données &amp; territoires'
-        f"{nbsp}: &lt;le&gt; guide</title>"
+        f"{nbsp}: &lt;le&gt; guide — Valorisation des données</title>"
+        '<rect class="m" x="70" y="34" width="22" height="22"/></a>'
     ) in hub
-    assert f"<li>2023{nbsp}: 2 articles</li>" in hub
+    # its one theme fills its square, in its bar's colour
+    assert re.search(r'<path class="c1" d="[^"]*M70 34h22v22h-22z', hub)
+    # the theme's colour is its bar's
+    assert '<text x="4" y="14">Valorisation des données</text><rect class="c1"' in hub
+    assert (
+        f"<li>2023{nbsp}: 2 articles (Valorisation des données{nbsp}2, "
+        f"Méthode et innovation organisationnelle{nbsp}1, Participation des habitants{nbsp}1)</li>"
+    ) in hub
     # only pairs shared by two articles or more; « donnees » with « methode » is one
     assert hub.count('data-pair="') == 1
     assert (

@@ -18,6 +18,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from mirror import SITE_ROOT, MirrorServer
+from pelican.plugins.dossier.publish.minify import minify_text
 from support import SITEURL, START_PATH, build_site
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -134,6 +135,16 @@ def test_hub_weight_under_budget(site: Path) -> None:
     scripts = {"theme/js/commun.js", "theme/js/filtres.js"}
     assert set(sizes) == {"index.html", "theme/css/site.css", *scripts}
     assert total < HUB_BUDGET
+
+
+def test_the_site_serves_the_theme_minified(site: Path) -> None:
+    sources = sorted((ROOT / "theme" / "static").rglob("*.[cj]s*"))
+    assert {p.suffix for p in sources} == {".css", ".js"}
+    for source in sources:
+        served = site / "theme" / source.relative_to(ROOT / "theme" / "static")
+        text = source.read_text(encoding="utf-8")
+        assert served.read_text(encoding="utf-8") == minify_text(text, source.suffix)
+        assert served.stat().st_size < len(text.encode("utf-8")), source.name
 
 
 def test_no_page_fetches_from_a_third_party(site: Path) -> None:

@@ -93,6 +93,52 @@ def test_timeline_marks_link_to_their_articles(browser: Browser, site: Site, wid
     context.close()
 
 
+BAR_FILLS = """() => [...document.querySelectorAll('svg.barres a[data-theme]')].map(
+  a => [a.dataset.theme, getComputedStyle(a.querySelector('rect:not(.hit)')).fill])"""
+# What the reader sees in each stripe of each mark: the fill of the topmost path there.
+MARK_FILLS = """(stripes) => [...document.querySelectorAll('svg.frise a')].map(a => {
+  const path = new URL(a.getAttribute('href'), location).pathname.slice(1);
+  const box = a.querySelector('rect.m').getBoundingClientRect();
+  const k = stripes[path];
+  return [path, Array.from({length: k}, (_, n) => {
+    const x = box.left + box.width / 2, y = box.top + box.height * (n + 0.5) / k;
+    const under = document.elementsFromPoint(x, y).find(e => e.tagName === 'path');
+    return under ? getComputedStyle(under).fill : null;
+  })];
+})"""
+FRAME_FILLS = """() => [...document.querySelectorAll('svg.frise a')].map(
+  a => [a.classList.contains('off'), getComputedStyle(a.querySelector('rect.m')).fill])"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_timeline_marks_wear_the_colours_of_their_themes_bars(
+    browser: Browser, site: Site, scheme: str
+) -> None:
+    context, page = open_hub(browser, site, 1280, scheme)
+    bars = dict(page.evaluate(BAR_FILLS))
+    order = list(bars)
+    assert len(set(bars.values())) == len(bars)  # one colour per theme shown
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert background not in bars.values()
+    themes_of = {
+        a["path"]: sorted(a["themes"], key=order.index) for a in site.data["articles"] if a["path"]
+    }
+    assert all(themes_of.values())  # every sample article has a theme
+    page.locator("svg.frise").scroll_into_view_if_needed()
+    marks = page.evaluate(MARK_FILLS, {path: len(t) for path, t in themes_of.items()})
+    assert len(marks) == len(themes_of)
+    for path, fills in marks:
+        assert fills == [bars[slug] for slug in themes_of[path]], path
+    # filtered out, a mark is a hollow square: its frame covers its stripes
+    top = order[0]
+    bar(page, top).click()
+    frames = page.evaluate(FRAME_FILLS)
+    assert {fill for off, fill in frames if off} == {background}
+    assert {fill for off, fill in frames if not off} == {"rgba(0, 0, 0, 0)"}
+    assert sum(off for off, _ in frames) == len(site.titles - site.articles_with(top)) > 0
+    context.close()
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_each_picture_has_title_description_and_an_equivalent(
     browser: Browser, site: Site, scheme: str

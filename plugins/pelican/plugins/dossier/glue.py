@@ -20,6 +20,7 @@ from .publish import (
     dossier_json,
     hub_context,
     make_articles,
+    minify_theme,
     write_feeds,
     write_history_feed,
     write_history_page,
@@ -126,9 +127,11 @@ def write_outputs(generator: ArticlesGenerator, writer: Writer) -> None:
 
 
 def finish(pelican: Pelican) -> None:
-    """Index the written site for search, then print the closing summary."""
+    """Minify the theme's copies, index the written site for search, then print the
+    closing summary."""
     settings = pelican.settings
     output = Path(settings["OUTPUT_PATH"])
+    minify_theme(output / settings["THEME_STATIC_DIR"])
     build_search(output, config_of(settings).settings.search)
     summary = settings.pop(SUMMARY_KEY, None)
     if summary is not None:

@@ -148,9 +148,10 @@ def bars(context: Any, dossier: Any) -> Figure | None:
     return theme_bars(dossier, lambda slug: theme_url(context, slug))
 
 
-def dossier_timeline(articles: Any, siteurl: str) -> Figure | None:
-    """The articles year by year, each mark a link to its page (see timeline)."""
-    return timeline(articles or (), siteurl)
+def dossier_timeline(articles: Any, siteurl: str, dossier: Any = None) -> Figure | None:
+    """The articles year by year, each mark a link to its page, striped with the
+    colours of its themes (see timeline)."""
+    return timeline(articles or (), siteurl, dossier)
 
 
 @pass_context

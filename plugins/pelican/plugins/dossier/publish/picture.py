@@ -4,6 +4,8 @@ articles often share.
 Pictures are inline SVG written with ``Markup.format`` templates, so every value
 (a theme's label, an article's title) is escaped on the way in. They carry classes
 only: the stylesheet colours them with the theme's variables, so dark mode follows.
+Each theme has a colour class (``c1`` … ``c12``, in the bars' order): its bar wears it,
+and so do its articles' marks on the timeline, so the bars are their legend.
 Each has a ``<title>`` and a ``<desc>``, and a ``Figure`` keeps the same figures as
 ``rows`` for a short text equivalent under the picture.
 """
@@ -26,6 +28,7 @@ BAR_HEIGHT = 9
 COUNT_ROOM = 30  # right of the longest bar, for its count
 PAIRS_LIMIT = 5
 PAIRS_LEAST = 2  # a pair shared by one article says nothing
+PALETTE = 12  # theme colours the stylesheet defines, light and dark: .c1 … .c12
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,7 @@ class Bar:
     label: str
     count: int
     href: str
+    colour: str
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,14 @@ def articles_fr(count: int) -> str:
     return f"{count}{NBSP}article{'s' if count > 1 else ''}"
 
 
+def theme_colours(dossier: Any) -> dict[str, str]:
+    """Slug → colour class, in the bars' order (most articles first, then the taxonomy's):
+    the themes seen most get the palette's most distinct colours, the same on every page
+    of a build; past PALETTE themes, colours come round again."""
+    items = sorted(getattr(dossier, "themes", None) or (), key=lambda item: -item.count)
+    return {item.slug: f"c{n % PALETTE + 1}" for n, item in enumerate(items)}
+
+
 def svg_open(name: str, size: tuple[int, int], title: str, description: str) -> Markup:
     """The ``<svg>`` element with its title and description (ids ``{name}-titre``/``-desc``)."""
     return Markup(
@@ -76,8 +88,11 @@ def theme_bars(dossier: Any, href_of: Callable[[str], str]) -> Figure | None:
     items = [item for item in getattr(dossier, "themes", None) or () if item.count]
     if not items:
         return None
+    colours = theme_colours(dossier)
     items.sort(key=lambda item: -item.count)  # stable: taxonomy order among equals
-    bars = tuple(Bar(i.slug, i.theme.label, i.count, href_of(i.slug)) for i in items)
+    bars = tuple(
+        Bar(i.slug, i.theme.label, i.count, href_of(i.slug), colours[i.slug]) for i in items
+    )
     title = "Articles par thème"
     description = _describe_bars(bars)
     parts = [svg_open("barres", (WIDTH, ROW * len(bars)), title, description)]
@@ -95,7 +110,7 @@ def _describe_bars(bars: tuple[Bar, ...]) -> str:
     )
     if len(bars) > 1:
         text += f", «{NBSP}{last.label}{NBSP}» en dernier ({articles_fr(last.count)})"
-    return text + "."
+    return text + f"{NBSP}; chaque thème a sa couleur, celle de ses articles dans la frise."
 
 
 def _bar(bar: Bar, y: int, top: int) -> Markup:
@@ -105,7 +120,7 @@ def _bar(bar: Bar, y: int, top: int) -> Markup:
         '<a href="{href}" data-theme="{slug}" aria-label="{name}">'
         '<rect class="hit" y="{y}" width="{w}" height="{h}"/>'
         '<text x="{x}" y="{ty}">{label}</text>'
-        '<rect x="{x}" y="{by}" width="{length}" height="{bh}" rx="2"/>'
+        '<rect class="{colour}" x="{x}" y="{by}" width="{length}" height="{bh}" rx="2"/>'
         '<text class="n" x="{nx}" y="{ny}">{count}</text></a>'
     ).format(
         href=bar.href,
@@ -117,6 +132,7 @@ def _bar(bar: Bar, y: int, top: int) -> Markup:
         x=BAR_X,
         ty=y + 14,
         label=bar.label,
+        colour=bar.colour,
         by=y + BAR_Y,
         length=length,
         bh=BAR_HEIGHT,

@@ -1,20 +1,25 @@
 """The dossier's story at a glance: one row per year, one mark per article.
 
-Each mark is a link to its article (its ``<title>`` names it; its row gives the year); the
-hub's filter finds the article's card by that link and sets apart the marks of the
-articles it hides. Years without an article keep their empty
-row: the gaps are part of the story. Same conventions as ``picture``.
+Each mark is a link to its article (its ``<title>`` names it and its themes; its row
+gives the year), striped with the colours of its themes, the colours of their bars
+(see ``picture``): a year where one theme dominates shows it. The stripes are drawn
+once per colour under the links, whose frames are the pointer's targets. The hub's
+filter finds the article's card by a mark's link and fills the frames of the articles
+it hides with the page's colour: hollow squares.
+Years without an article keep their empty row: the gaps are part of the story.
+Same conventions as ``picture``.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup
 
-from .picture import WIDTH, Figure, articles_fr, svg_open
+from .picture import WIDTH, Figure, articles_fr, svg_open, theme_colours
 from .typo import NBSP, typo_fr
 
 YEAR_ROOM = 44  # the year's label, left of its marks
@@ -22,14 +27,30 @@ MARK = 22
 PITCH = 26  # a mark and the gap after it: each link keeps a 24-pixel target
 PER_LINE = (WIDTH - YEAR_ROOM - PITCH) // PITCH  # room left for the year's count
 YEAR_GAP = 8
+NO_THEME = "c0"  # the stylesheet's neutral colour, for an article without a theme
+
+
+@dataclass(frozen=True)
+class Stripe:
+    """One theme of an article: its label and its colour class."""
+
+    label: str
+    colour: str
 
 
 @dataclass(frozen=True)
 class Mark:
-    """One article on the timeline."""
+    """One article on the timeline, with its themes in the bars' order."""
 
     href: str
     title: str
+    themes: tuple[Stripe, ...] = ()
+
+    @property
+    def name(self) -> str:
+        """What the mark says when pointed at: the title, then the themes."""
+        labels = ", ".join(stripe.label for stripe in self.themes)
+        return f"{self.title} — {labels}" if labels else self.title
 
 
 @dataclass(frozen=True)
@@ -43,30 +64,47 @@ class Year:
     def count(self) -> int:
         return len(self.marks)
 
+    @property
+    def themes(self) -> tuple[tuple[str, int], ...]:
+        """The year's themes with their numbers of articles, most first."""
+        counts = Counter(stripe.label for mark in self.marks for stripe in mark.themes)
+        return tuple(counts.most_common())  # ties keep the order first seen
 
-def timeline(articles: Iterable[Any], siteurl: str) -> Figure | None:
-    """The published articles by year."""
+
+def timeline(articles: Iterable[Any], siteurl: str, dossier: Any = None) -> Figure | None:
+    """The published articles by year, marked with the themes of ``dossier``."""
     dated = sorted((a for a in articles if getattr(a, "date", None)), key=lambda a: a.date)
     if not dated:
         return None
-    years = _years(dated, str(siteurl or "").rstrip("/"))
+    years = _years(dated, str(siteurl or "").rstrip("/"), _stripes(dossier))
     title = "Les articles du dossier, année par année"
     description = _describe(years)
     height = sum(_lines(y) * PITCH + YEAR_GAP for y in years)
-    parts = [svg_open("frise", (WIDTH, height), title, description)]
+    rows: list[Markup] = []
+    paint: dict[str, list[str]] = {}  # colour class → its stripes, all marks together
     top = 0
     for year in years:
-        parts.append(_row(year, top))
+        rows.append(_row(year, top, paint))
         top += _lines(year) * PITCH + YEAR_GAP
+    parts = [svg_open("frise", (WIDTH, height), title, description), _paint(paint), *rows]
     parts.append(Markup("</svg>"))
     return Figure(Markup("").join(parts), title, description, tuple(years))
 
 
-def _years(dated: list[Any], base: str) -> list[Year]:
+def _stripes(dossier: Any) -> dict[str, Stripe]:
+    """Slug → its stripe, in the bars' order (the legend's)."""
+    labels = {item.slug: item.theme.label for item in getattr(dossier, "themes", None) or ()}
+    return {slug: Stripe(labels[slug], colour) for slug, colour in theme_colours(dossier).items()}
+
+
+def _years(dated: list[Any], base: str, stripes: dict[str, Stripe]) -> list[Year]:
     first, last = dated[0].date.year, dated[-1].date.year
     marks: dict[int, list[Mark]] = {year: [] for year in range(first, last + 1)}
+    order = list(stripes)
     for article in dated:
-        mark = Mark(f"{base}/{article.url}", typo_fr(article.title))
+        slugs = {str(getattr(tag, "slug", tag)) for tag in getattr(article, "tags", None) or ()}
+        themes = tuple(stripes[slug] for slug in order if slug in slugs)
+        mark = Mark(f"{base}/{article.url}", typo_fr(article.title), themes)
         marks[article.date.year].append(mark)
     return [Year(year, tuple(found)) for year, found in marks.items()]
 
@@ -80,16 +118,21 @@ def _describe(years: list[Year]) -> str:
     busiest = max(y.count for y in years)
     peaks = [str(y.year) for y in years if y.count == busiest]
     text = f"{articles_fr(total)} de {years[0].year} à {years[-1].year}"
-    text += f", un carré par article{NBSP}; le plus grand nombre{NBSP}: "
+    if any(mark.themes for year in years for mark in year.marks):
+        text += ", un carré par article, rayé des couleurs de ses thèmes"
+    else:
+        text += ", un carré par article"
+    text += f"{NBSP}; le plus grand nombre{NBSP}: "
     return text + f"{articles_fr(busiest)} en {' et '.join(peaks)}."
 
 
-def _row(year: Year, top: int) -> Markup:
-    """A year's label, its marks (links) and its count."""
+def _row(year: Year, top: int, paint: dict[str, list[str]]) -> Markup:
+    """A year's label, its marks (links; their stripes go to ``paint``) and its count."""
     parts = [Markup('<text class="yr" x="0" y="{}">{}</text>').format(top + 16, year.year)]
     for n, mark in enumerate(year.marks):
         x = YEAR_ROOM + (n % PER_LINE) * PITCH
         y = top + (n // PER_LINE) * PITCH
+        _stripe(mark, x, y, paint)
         parts.append(_mark(mark, x, y))
     done = min(year.count, PER_LINE)
     parts.append(
@@ -100,7 +143,25 @@ def _row(year: Year, top: int) -> Markup:
     return Markup("").join(parts)
 
 
+def _stripe(mark: Mark, x: int, y: int, paint: dict[str, list[str]]) -> None:
+    """The mark's square cut in horizontal stripes, one per theme, top to bottom."""
+    colours = [stripe.colour for stripe in mark.themes] or [NO_THEME]
+    edges = [y + round(MARK * n / len(colours)) for n in range(len(colours) + 1)]
+    for colour, top, bottom in zip(colours, edges, edges[1:], strict=False):
+        paint.setdefault(colour, []).append(f"M{x} {top}h{MARK}v{bottom - top}h-{MARK}z")
+
+
+def _paint(paint: dict[str, list[str]]) -> Markup:
+    """One path per colour under the links: a filtered-out mark's frame hides its stripes."""
+    order = sorted(paint, key=lambda colour: int(colour[1:]))
+    return Markup("").join(
+        Markup('<path class="{}" d="{}"/>').format(colour, "".join(paint[colour]))
+        for colour in order
+    )
+
+
 def _mark(mark: Mark, x: int, y: int) -> Markup:
+    """A link: the article's name, and a frame over its stripes (the pointer's target)."""
     return Markup(
-        '<a href="{}"><title>{}</title><rect x="{}" y="{}" width="{}" height="{}" rx="4"/></a>'
-    ).format(mark.href, mark.title, x, y, MARK, MARK)
+        '<a href="{}"><title>{}</title><rect class="m" x="{}" y="{}" width="{}" height="{}"/></a>'
+    ).format(mark.href, mark.name, x, y, MARK, MARK)
