@@ -16,10 +16,59 @@ VIEWS = [(w, s) for w in (375, 1280) for s in ("light", "dark")]
 
 
 def open_hub(browser: Browser, site: Site, width: int, scheme: str) -> tuple[BrowserContext, Page]:
+    """The hub with its overview in view: on a phone, unfolded as a reader would."""
     context = browser.new_context(viewport={"width": width, "height": 800}, color_scheme=scheme)
     page = context.new_page()
     page.goto(site.url + "/")
+    if width < 992:
+        page.locator("#apercu > details > summary").click()
+    expect(page.locator("svg.barres")).to_be_visible()
     return context, page
+
+
+def test_on_a_phone_the_overview_is_one_line_above_the_list(browser: Browser, site: Site) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    page.goto(site.url + "/")
+    summary = page.locator("#apercu > details > summary")
+    search = page.locator("#recherche")
+    expect(search).to_be_visible()  # the script has run
+    expect(page.locator("svg.barres")).to_be_hidden()
+    assert summary.bounding_box()["y"] + 60 < search.bounding_box()["y"]
+    assert summary.bounding_box()["height"] < 60
+    summary.click()
+    expect(page.locator("svg.barres")).to_be_visible()
+    # the header's link unfolds it too
+    page.reload()
+    expect(page.locator("svg.barres")).to_be_hidden()
+    page.locator('header.intro a[href="#apercu"]').click()
+    expect(page.locator("svg.barres")).to_be_visible()
+    context.close()
+    # without JavaScript it stays open, above the list
+    context = browser.new_context(viewport={"width": 375, "height": 800}, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site.url + "/")
+    barres = page.locator("svg.barres")
+    expect(barres).to_be_visible()
+    assert barres.bounding_box()["y"] < page.locator("#articles-titre").bounding_box()["y"]
+    context.close()
+
+
+def test_on_a_laptop_the_overview_is_open_above_the_list_pictures_side_by_side(
+    browser: Browser, site: Site
+) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(site.url + "/")
+    boxes = {}
+    for name in ("barres", "frise"):
+        expect(page.locator(f"svg.{name}")).to_be_visible()
+        boxes[name] = page.locator(f"svg.{name}").bounding_box()
+    pairs = page.locator("ul.pairs").bounding_box()
+    assert boxes["barres"]["x"] < boxes["frise"]["x"] < pairs["x"]
+    cards = page.locator(".cards").bounding_box()
+    assert max(b["y"] + b["height"] for b in boxes.values()) < cards["y"]
+    context.close()
 
 
 def titles(page: Page) -> set[str]:

@@ -93,7 +93,7 @@ def test_keyboard_focus_is_visible(page: Page, site: Site) -> None:
     expect(skip).to_be_focused()
     box = skip.bounding_box()
     assert box is not None and box["x"] >= 0 and box["y"] >= 0
-    for _ in range(30):  # past the plaquette's card (title, download, chips) to the filters
+    for _ in range(80):  # past the plaquette's card and the overview's links to the filters
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.matches('#filtres button.chip')"):
             break

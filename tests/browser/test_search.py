@@ -100,6 +100,13 @@ def test_theme_chips_narrow_the_results_and_count_them(page: Page, site: Site) -
     expect(status).to_have_text(said(len(narrowed), "données", f" sur « {site.label(slug)} »"))
     assert hit_titles(page) == narrowed
     assert page.url == f"{site.url}/?q=donn%C3%A9es&theme={slug}"
+    # « au moins un »: a chip counts the results its theme would add to those shown
+    adding = {
+        t: len(everything & site.articles_with(slug, t)) if t != slug else len(narrowed)
+        for t in per_theme
+    }
+    assert adding != per_theme  # the case tells the two meanings apart
+    assert chip_counts(page) == adding
 
     other = "reseaux"
     page.locator("#filtre-tous").check()
@@ -110,6 +117,9 @@ def test_theme_chips_narrow_the_results_and_count_them(page: Page, site: Site) -
     where = f", parmi les articles qui portent à la fois {names}"
     expect(status).to_have_text(said(len(both), "données", where) if both else re.compile("^Aucun"))
     assert hit_titles(page) == both
+    # « tous ces thèmes »: a chip counts the results that would keep it too
+    keeping = {t: len(both & site.articles_with(t)) for t in per_theme}
+    assert chip_counts(page) == keeping
 
     page.go_back()
     expect(status).to_have_text(said(len(narrowed), "données", f" sur « {site.label(slug)} »"))

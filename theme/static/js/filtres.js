@@ -4,6 +4,15 @@
 // A chip's number: articles shown once it is added (selected: those shown with it).
 (function () {
   "use strict";
+  // On a narrow screen the overview, above the list, is folded to its heading unless
+  // the reader came for it; the header's link to it unfolds it.
+  var glance = document.querySelector("#apercu > details");
+  if (glance) {
+    if (window.matchMedia && matchMedia("(max-width: 61.99rem)").matches && location.hash !== "#apercu") glance.open = false;
+    document.addEventListener("click", function (event) {
+      if (event.target.closest && event.target.closest('a[href="#apercu"]')) glance.open = true;
+    });
+  }
   var root = document.getElementById("filtres");
   var ui = window.dossierUi; // commun.js
   if (!root || !ui || !window.history || !history.pushState || !window.URLSearchParams) return;

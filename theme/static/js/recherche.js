@@ -5,7 +5,7 @@
 // One list, two filters: while a query is active its results replace the cards, and
 // the theme chips above keep working on them (same ?theme= and « tous ces thèmes »
 // state, sent as a Pagefind filter); the chips then count results instead of
-// articles. The query is kept in the URL (?q=) so a search can be shared or reloaded.
+// articles, with the same meaning. The query is kept in the URL (?q=) so a search can be shared or reloaded.
 (function () {
   "use strict";
   var ui = window.dossierUi; // commun.js
@@ -121,11 +121,20 @@
     return { theme: filter.all ? { all: filter.themes } : { any: filter.themes } };
   }
 
-  // Chips count results: per theme in the default mode, or how many results would
-  // remain with that theme added in « tous ces thèmes » mode (as filtres.js does).
+  // Chips count the results a reader would get by adding the theme, as filtres.js counts
+  // cards. Pagefind gives, per theme, the results that have it among those shown
+  // (filters) and among all the query's results (totalFilters). « Tous ces thèmes »,
+  // or a theme already chosen: those shown that have it. « Au moins un »: those shown,
+  // plus the query's results that have the theme and are not shown yet.
   function count(response) {
-    var per = ((filter.all ? response.filters : response.totalFilters) || {}).theme || {};
-    ui.recount(function (slug) { return per[slug] || 0; });
+    var shown = response.results.length;
+    var within = (response.filters || {}).theme || {};
+    var total = (response.totalFilters || {}).theme || {};
+    ui.recount(function (slug) {
+      var kept = within[slug] || 0;
+      if (filter.all || filter.themes.indexOf(slug) >= 0) return kept;
+      return filter.themes.length ? shown + (total[slug] || 0) - kept : total[slug] || 0;
+    });
   }
 
   function describe(response) {
