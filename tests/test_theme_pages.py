@@ -146,6 +146,8 @@ def test_chips_link_to_theme_pages_with_labels_and_counts(site: Path) -> None:
         'Valorisation des données <span class="count">4</span></a>'
     ) in hub
     assert 'data-themes="territoires donnees"' in hub
+    # a card's chip is known by its link (filtres.js maps it through the filter bar's)
+    assert f'<li><a class="chip" href="{SITEURL}/themes/territoires/">' in hub
     assert f'<script src="{SITEURL}/theme/js/filtres.js" defer></script>' in hub
 
 

@@ -35,11 +35,18 @@
   var marks = Array.prototype.slice.call(document.querySelectorAll("main svg.frise a"));
   var state = { themes: [], all: false };
 
-  var links = Array.prototype.slice.call(document.querySelectorAll("main a.chip[data-theme]"));
-  // The filter bar gives the themes' order.
+  // The filter bar's chips name their theme and give the themes' order; a card's chip
+  // is known by its link to the theme's page.
+  var slugOf = {};
+  Array.prototype.forEach.call(root.querySelectorAll("a.chip[data-theme]"), function (link) {
+    slugOf[link.href] = link.getAttribute("data-theme");
+  });
+  var links = Array.prototype.slice.call(document.querySelectorAll("main a.chip")).filter(function (link) {
+    return slugOf.hasOwnProperty(link.href);
+  });
   links.sort(function (a, b) { return root.contains(b) - root.contains(a); });
   links.forEach(function (link) {
-    var slug = link.getAttribute("data-theme");
+    var slug = slugOf[link.href];
     var button = document.createElement("button");
     button.type = "button";
     button.className = "chip";
