@@ -197,6 +197,8 @@ def test_atom_entry_carries_everything(files: dict[str, bytes]) -> None:
     assert enclosure.href.endswith("/villes%20intelligentes.pdf")
     assert (enclosure.type, enclosure.length) == ("application/pdf", "2345678")
     assert plaquette.summary == "Résumé de plaquette."
+    # French typography, as on the pages: no line break before « : »
+    assert plaquette.title == "Villes intelligentes\u00a0: tous concernés"
     assert 'href="http://cerema.fr/fr/dossier"' in plaquette.content[0].value
     # The body's image was not made ours (no document.images here): never hot-linked.
     assert "img/a.png" not in plaquette.content[0].value and "<img />" in plaquette.content[0].value
@@ -211,6 +213,7 @@ def test_rss_item_carries_everything(files: dict[str, bytes]) -> None:
     assert plaquette.author == "Cerema"
     assert plaquette.enclosures[0].length == "2345678"
     assert plaquette.link == f"{SITEURL}/articles/plaquette/"
+    assert plaquette.title == "Villes intelligentes\u00a0: tous concernés"
     related = [link.href for link in plaquette.links if link.rel == "related"]
     assert related == ["http://cerema.fr/fr/node/4279/"]
 
@@ -221,6 +224,7 @@ def test_hostile_text_never_breaks_a_feed(files: dict[str, bytes]) -> None:
     clean = feed_text(HOSTILE).strip()
     assert xml_text(HOSTILE).strip() == "Titre  ]]> <b>gras</b> & « fin »\u2028".strip()
     assert clean == "Titre  ]]> \u2039b\u203agras\u2039/b\u203a & « fin »"
+    clean = clean.replace("« fin »", "«\u00a0fin\u00a0»")  # French spacing, as on the pages
     for name in ("feeds/all.atom.xml", "feeds/all.rss.xml"):
         etree.fromstring(files[name])  # strict XML parser: raises on any illegal character
         hostile = feedparser.parse(files[name]).entries[1]
@@ -269,7 +273,7 @@ def test_updated_moves_only_when_the_content_changes(tmp_path: Path) -> None:
     feed = feedparser.parse(files["feeds/all.atom.xml"])
     assert {e.title: e.updated for e in feed.entries if "hostile" not in e.link} == {
         "Article capteurs": "2025-07-14T06:00:00Z",
-        "Villes intelligentes : tous concernés": "2024-03-01T09:00:00Z",
+        "Villes intelligentes\u00a0: tous concernés": "2024-03-01T09:00:00Z",
     }
     assert feed.feed.updated == "2025-07-14T06:00:00Z"
     state = load_state(tmp_path / "cache" / STATE_FILE)

@@ -26,6 +26,7 @@ from ..track.tracking import Tracking
 from ..urls import url_key
 from .feeds import feed_base
 from .feedxml import FeedEntry, FeedInfo, atom_feed, feed_text, rfc3339, rss_feed, uri
+from .typo import typo_fr
 
 logger = logging.getLogger(__name__)
 
@@ -194,7 +195,7 @@ def _event_entry(item: NewsItem, start: str, base: str, page: str, author: str) 
     title = feed_text(item.title).strip()
     return FeedEntry(
         id=event_id(start, item.event),
-        title=f"{item.label} : {title}",
+        title=typo_fr(f"{item.label} : {title}"),
         link=uri(link),
         source=uri(item.event.url),
         published=item.at,

@@ -50,6 +50,7 @@ from .feedxml import (
     uri,
     xml_text,
 )
+from .typo import typo_fr
 
 logger = logging.getLogger(__name__)
 
@@ -180,12 +181,12 @@ def make_entry(
     author = feed_text(getattr(article, "source_author", None)).strip() or source_of(article)
     return FeedEntry(
         id=entry_id(canonical or link),
-        title=feed_text(article.title).strip(),
+        title=typo_fr(feed_text(article.title).strip()),
         link=uri(link),
         source=uri(canonical or link),
         published=published,
         updated=max(published, source_updated),
-        summary=feed_text(getattr(article, "metadata", {}).get("summary")).strip(),
+        summary=typo_fr(feed_text(getattr(article, "metadata", {}).get("summary")).strip()),
         content=feed_html(body_of(article, base), canonical or link, base) if full else "",
         author=author or None,
         categories=tuple((t.name, feed_text(labels.get(t.name, t.name))) for t in article.tags),
