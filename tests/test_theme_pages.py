@@ -284,3 +284,9 @@ def test_typo_fr_dashes_numbers_and_dates(text: str, shown: str) -> None:
 
 def test_date_fr_never_breaks() -> None:
     assert date_fr(datetime(2019, 9, 24, 12, 0, tzinfo=UTC)) == "24\u00a0septembre\u00a02019"
+
+
+def test_an_article_page_title_has_french_spacing(site: Path) -> None:
+    html = page(site, "articles/donnees-ouvertes")
+    title = html.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert title.startswith("Données &amp; territoires\u00a0: &lt;le&gt; guide – ")
