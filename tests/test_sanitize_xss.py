@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from pelican.plugins.dossier.clean.cleaner import clean
-from pelican.plugins.dossier.clean.sanitize import sanitize
+from pelican.plugins.dossier.clean.sanitize import drop_empty_images, sanitize
 from support import problems
 
 URL = "https://exemple.test/dossier/article"
@@ -99,3 +99,21 @@ def test_mailto_kept_relative_dropped() -> None:
 
 def test_data_image_dropped() -> None:
     assert sanitize('<img src="data:image/png;base64,iVBORw0KGgo=" alt="x">') == '<img alt="x">'
+
+
+def test_published_images_without_an_address_are_dropped_whole() -> None:
+    own = "images/0123456789abcdef01234567.jpg"
+    html = (
+        '<p>a<img src="https://elsewhere.example/x.png" alt="1 > 0 &quot;b&quot;">b</p>'
+        f'<img src="{own}" alt="gardée"><img alt="vide"><img src="javascript:x()" alt="x">'
+    )
+    assert sanitize(html, site="https://site.example") == (
+        f'<p>ab</p><img src="https://site.example/{own}" alt="gardée">'
+    )
+    # the cleaning pass keeps them: the images step still has to see the source's image
+    assert 'alt="vide"' in sanitize(html)
+
+
+def test_drop_empty_images_keeps_what_has_a_src_or_srcset() -> None:
+    html = '<img alt="a > src=b"><img srcset="x 1w" alt="c"><img src="y" alt=""><img>'
+    assert drop_empty_images(html) == '<img srcset="x 1w" alt="c"><img src="y" alt="">'

@@ -12,7 +12,8 @@ to their source) and when published (``sanitize(fragment, site=SITEURL)``). Betw
 two, ``document.images`` replaces each image by a sized ``<picture>`` of our own files;
 the published mode allows ``picture``, ``source`` and the sizing attributes, and keeps
 an image URL only when it is one of our content-addressed files (``images/<hash>.webp``),
-which it puts under SITEURL. Any other image address is removed: never hot-linked.
+which it puts under SITEURL. Any other image address is removed: never hot-linked, and
+an ``<img>`` left with no address at all is removed too (``drop_empty_images``).
 """
 
 from __future__ import annotations
@@ -167,14 +168,40 @@ def _published_filter(site: str) -> Callable[[str, str, str], str | None]:
     return check
 
 
+# An <img> start tag as nh3 (html5ever) writes it: every value in double quotes, `"`
+# escaped, so a `>` inside a value (alt="a > b") cannot end the match early.
+_IMG_TAG = re.compile(r'<img\b((?:\s+[^\s="\'>/]+(?:="[^"]*")?)*)\s*/?>')
+_ATTRIBUTE_NAME = re.compile(r'\s([^\s="\'>/]+)(?:="[^"]*")?')
+
+
+def drop_empty_images(html: str) -> str:
+    """``html`` (nh3's output) without the ``<img>`` elements left with neither ``src`` nor
+    ``srcset``: an image whose address was refused shows nothing, and says nothing."""
+
+    def keep(match: re.Match[str]) -> str:
+        names = set(_ATTRIBUTE_NAME.findall(match.group(1)))
+        return match.group(0) if names & {"src", "srcset"} else ""
+
+    return _IMG_TAG.sub(keep, html)
+
+
 def sanitize(fragment: str, site: str | None = None) -> str:
     """Return ``fragment`` reduced to the allowlist; external links get noopener noreferrer.
-    With ``site`` (SITEURL, maybe relative), the published mode: our images only."""
-    tags, attributes, hook = set(ALLOWED_TAGS), ALLOWED_ATTRIBUTES, _filter
+    With ``site`` (SITEURL, maybe relative), the published mode: our images only, and an
+    image left without an address is dropped."""
     if site is not None:
-        tags |= PICTURE_TAGS
         attributes = {**ALLOWED_ATTRIBUTES, **PICTURE_ATTRIBUTES}
-        hook = _published_filter(site)
+        tags = set(ALLOWED_TAGS) | PICTURE_TAGS
+        return drop_empty_images(_clean(fragment, tags, attributes, _published_filter(site)))
+    return _clean(fragment, set(ALLOWED_TAGS), ALLOWED_ATTRIBUTES, _filter)
+
+
+def _clean(
+    fragment: str,
+    tags: set[str],
+    attributes: dict[str, set[str]],
+    hook: Callable[[str, str, str], str | None],
+) -> str:
     return nh3.clean(
         fragment,
         tags=tags,

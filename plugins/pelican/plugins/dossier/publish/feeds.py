@@ -33,7 +33,7 @@ from zoneinfo import ZoneInfo
 import nh3
 
 from ..atomic import write_atomic
-from ..clean.sanitize import URL_SCHEMES, own_image
+from ..clean.sanitize import URL_SCHEMES, drop_empty_images, own_image
 from ..model import EPOCH
 from ..settings import Settings
 from ..urls import host_of, public_url, url_key
@@ -120,7 +120,7 @@ def feed_html(content: str, base: str, site: str = "") -> str:
     through the scheme allowlist (urls.public_url; mailto only in links). Our own images
     (site paths, ``images/<hash>.jpg``) point under the feed's ``site`` address, as
     plain <img> of their fallback (readers do not all know <picture>); any other image
-    address is dropped, never hot-linked."""
+    is dropped, never hot-linked."""
 
     def absolutise(element: str, attribute: str, value: str) -> str | None:
         if element == "img" and attribute == "src":
@@ -130,7 +130,7 @@ def feed_html(content: str, base: str, site: str = "") -> str:
         return public_url(urljoin(base, value.strip()), mailto=attribute == "href")
 
     cleaned = nh3.clean(xml_text(content), attribute_filter=absolutise, url_schemes=URL_SCHEMES)
-    return xml_text(cleaned).strip()
+    return xml_text(drop_empty_images(cleaned)).strip()
 
 
 def _feed_image(value: str, site: str) -> str | None:
