@@ -249,10 +249,23 @@ def picture_element(image: ImageCopy, alt: str, *, lazy: bool) -> etree._Element
     return picture
 
 
+def published_assets(entry: Entry) -> set[str]:
+    """The image files the site needs for an entry: every rendition its body links, the
+    lead image's card thumbnail (its narrowest WebP), and each image's largest fallback,
+    which dossier.json names as our copy. A lead image that is in no body thus costs two
+    files, not every rendition."""
+    body = entry.cleaned.html if entry.cleaned is not None else ""
+    names = {n for i in entry.images if i.ok for n in i.assets() if n in body}
+    names |= {i.fallback[-1][1] for i in entry.images if i.ok and i.fallback}
+    if entry.lead_image is not None and entry.lead_image.webp:
+        names.add(entry.lead_image.webp[0][1])
+    return names
+
+
 def publish_images(entries: list[Entry], cache_path: Path, output: Path) -> int:
     """Copy the images the articles show from the cache into the site, and remove any
     other from the site's images folder; returns how many files were written."""
-    names = sorted({n for e in entries for i in e.images if i.ok for n in i.assets()})
+    names = sorted({n for e in entries for n in published_assets(e)})
     site = AssetStore(output)
     written = AssetStore(cache_path / ASSETS_DIR).copy_into(site, names)
     site.prune(FOLDER, names)
