@@ -12,7 +12,7 @@ from lxml import etree, html
 from pelican.plugins.dossier.clean.sanitize import sanitize
 from pelican.plugins.dossier.model import Cleaned
 from pelican.plugins.dossier.publish.articles import published_body
-from pelican.plugins.dossier.publish.bodytypo import is_french, typo_body
+from pelican.plugins.dossier.publish.bodytypo import UnreadableBody, is_french, typo_body
 from pelican.plugins.dossier.publish.feeds import feed_html
 from pelican.plugins.dossier.publish.typo import typo_fr
 
@@ -170,6 +170,31 @@ def test_a_body_that_cannot_be_retouched_is_published_as_cleaned(
     with caplog.at_level(logging.WARNING):
         assert published_body(_cleaned(body, "fr"), "http://a/b", {}) == body
     assert "http://a/b" in caplog.text
+
+
+def nested(depth: int) -> str:
+    return f"<p>Avant : voici.</p>{'<div>' * depth}Au fond ?{'</div>' * depth}<p>Après ?</p>"
+
+
+def test_a_deep_body_comes_back_whole() -> None:
+    body = nested(600)  # libxml2 drops what lies past 256 levels unless told otherwise
+    done = typo_body(body)
+    assert done.count("<div>") == done.count("</div>") == 600
+    assert f"Au fond{NBSP}?" in done and f"Après{NBSP}?" in done
+
+
+@pytest.mark.parametrize(
+    "body",
+    [nested(3000), "<p>Un <b>gras : </p> mal fermé</b>"],  # past libxml2's limit; tags crossed
+)
+def test_a_body_the_parser_would_change_is_not_retouched(
+    body: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    with pytest.raises(UnreadableBody):
+        typo_body(body)
+    with caplog.at_level(logging.WARNING):
+        assert published_body(_cleaned(body, "fr"), "http://a/profond", {}) is body
+    assert "http://a/profond" in caplog.text
 
 
 # ------------------------------------------------------------------ properties

@@ -159,7 +159,7 @@ def published_body(cleaned: Cleaned, source: str, settings: dict[str, Any]) -> s
         return cleaned.html
     try:
         return typo_body(cleaned.html)
-    except (ValueError, etree.LxmlError) as exc:
+    except (ValueError, etree.LxmlError) as exc:  # UnreadableBody, or a text lxml refuses
         logger.warning("typography not applied to the body of %s: %s", source, exc)
         return cleaned.html
 

@@ -3,13 +3,19 @@
 ``typo_fr`` (``typo``) is applied to each text node of the body, once, when the cleaned
 body becomes a Pelican article (``articles.make_article``): the article page and every
 feed read that same content, so they agree. Text inside ``pre``, ``code``, ``kbd``,
-``samp`` and ``var`` is left as written, attribute values (URLs) are never read, and no
-element is added, removed or moved: only characters of text nodes change.
+``samp`` and ``var`` is left as written, attribute values are never read, and no element
+is added, removed or moved: only characters of text nodes change.
 
 A rule may need a character on the other side of an inline element (« <em>Dossier</em>
-- Villes », « <strong>30</strong> % »): each text node is retouched with the text around
-it in the same run of inline elements as context, read only. A change that would reach
-into that context is not made; the text node is then retouched on its own.
+- Villes », « <strong>30</strong> % »): each text node is retouched between the words
+that touch it in the same line of inline elements, read only. A change that would reach
+into those words is not made; the text node is then retouched on its own.
+
+The body is parsed with lxml, like ``document.images`` does, and written back only when
+a text changed. A body the parser could not read whole and as written (crossed tags,
+nesting past libxml2's limit) is refused (``UnreadableBody``) rather than altered.
+lxml writes ``href``/``src`` with non-ASCII and spaces percent-escaped: a no-op for our
+http(s) addresses, which ``urls.public_url`` has already written that way.
 """
 
 from __future__ import annotations
@@ -37,7 +43,15 @@ CONTEXT = 24
 _LAST_WORD = re.compile(r"\S*\Z")
 _FIRST_WORD = re.compile(r"\S*")
 
+# An element libxml2's HTML 4 table does not know (figure, picture, time with older
+# versions): reported, but read as written.
+UNKNOWN_TAG = "HTML_UNKNOWN_TAG"
+
 Slot = tuple[etree._Element, str]  # an element and "text" or "tail"
+
+
+class UnreadableBody(ValueError):
+    """The parser could not read a body whole and as written: it is not retouched."""
 
 
 def is_french(lang: str | None, default: str | None = FRENCH) -> bool:
@@ -53,12 +67,24 @@ def typo_body(markup: str) -> str:
     body = markup.lstrip()
     if not body:
         return markup
-    root = html.fragment_fromstring(body, create_parent="div")
+    root = parse(body)
     if not sum(_retouch(run) for run in runs(root)):
         return markup
     inner = etree.tostring(root, encoding="unicode", method="html")
     # The parser drops the whitespace a fragment starts with: put it back.
     return markup[: len(markup) - len(body)] + inner[len("<div>") : -len("</div>")]
+
+
+def parse(body: str) -> etree._Element:
+    """``body`` under a ``div``, or UnreadableBody when the parser had to drop or move
+    something (a mismatched tag, nesting deeper than libxml2's limit)."""
+    # huge_tree: past 256 levels of nesting, libxml2 would silently drop the rest
+    parser = html.HTMLParser(huge_tree=True)
+    root = html.fragment_fromstring(body, create_parent="div", parser=parser)
+    for error in parser.error_log:
+        if error.level >= etree.ErrorLevels.ERROR and error.type_name != UNKNOWN_TAG:
+            raise UnreadableBody(f"line {error.line}: {error.message}")
+    return root
 
 
 def runs(root: etree._Element) -> list[list[Slot]]:
@@ -74,18 +100,26 @@ def runs(root: etree._Element) -> list[list[Slot]]:
     return [run for run in found if run]
 
 
-def _walk(element: etree._Element) -> Iterator[Slot | None]:
-    """Slots in document order, ``None`` where a run ends."""
-    inline = element.tag in INLINE
-    if not inline:
-        yield None
-    if isinstance(element.tag, str) and element.tag not in VERBATIM:
-        yield element, "text"
-        for child in element:
-            yield from _walk(child)
-            yield child, "tail"
-    if not inline:
-        yield None
+def _walk(root: etree._Element) -> Iterator[Slot | None]:
+    """Slots in document order, ``None`` where a run ends; without recursion, however
+    deep the body nests."""
+    stack: list[etree._Element | Slot | None] = [root]
+    while stack:
+        item = stack.pop()
+        if item is None or isinstance(item, tuple):
+            yield item
+            continue
+        inline = item.tag in INLINE
+        if not inline:
+            yield None
+        later: list[etree._Element | Slot | None] = []
+        if isinstance(item.tag, str) and item.tag not in VERBATIM:
+            yield item, "text"
+            for child in item:
+                later += [child, (child, "tail")]
+        if not inline:
+            later.append(None)
+        stack.extend(reversed(later))
 
 
 def _retouch(run: list[Slot]) -> int:

@@ -2,7 +2,9 @@
 
 Applied at display (the ``typo_fr`` filter), so titles and summaries fetched from
 the sources keep their own bytes in dossier.json and the cache. The result is plain
-text: the templates still escape it.
+text: the templates still escape it. Article bodies get the same rules in their text
+nodes when they become Pelican articles (``bodytypo``). Applying them twice gives what
+applying them once gave: rebuilds from the cache change nothing.
 """
 
 from __future__ import annotations
