@@ -139,6 +139,7 @@ def make_article(
         "lead_image": public_url(cleaned.lead_image),
         "lead_picture": entry.lead_image,
         "source_author": cleaned.author,
+        "cleaned_body": cleaned.html,  # before typography: what feeds.apply_state hashes
     }
     if cleaned.updated and cleaned.updated > date:
         metadata["modified"] = cleaned.updated
