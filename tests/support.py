@@ -26,6 +26,7 @@ from mirror import SITE_ROOT
 from pelican import Pelican
 from pelican.plugins.dossier import pipeline
 from pelican.plugins.dossier.clean.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
+from pelican.plugins.dossier.publish.typo import NBSP, typo_fr
 from pelican.plugins.dossier.settings import Settings
 from pelican.plugins.dossier.settings import read_settings as dossier_settings
 from pelican.settings import read_settings
@@ -55,6 +56,12 @@ def get_settings(output: Path, cache: Path, start_url: str | None = None, **over
     if start_url is not None:
         override |= {"DOSSIER_START_URL": start_url, "DOSSIER_ALLOWED_HOSTS": ["127.0.0.1"]}
     return read_settings(str(ROOT / "pelicanconf.py"), override=override | overrides)
+
+
+def shows(page: str, phrase: str) -> bool:
+    """True when the HTML ``page`` shows ``phrase`` as the site prints French text: with
+    its no-break spaces (« 30 % »), which the page may write as ``&nbsp;``."""
+    return typo_fr(phrase) in page.replace("&nbsp;", NBSP)
 
 
 def build_site(output: Path, cache: Path, start_url: str | None = None, **overrides: Any) -> Path:

@@ -15,6 +15,7 @@ from lxml import etree
 from pelican.contents import Article
 from pelican.plugins.dossier.model import Attachment
 from pelican.plugins.dossier.publish.articles import ThemeCount
+from pelican.plugins.dossier.publish.bodytypo import typo_body
 from pelican.plugins.dossier.publish.feeds import (
     STATE_FILE,
     content_hash,
@@ -285,6 +286,33 @@ def test_updated_moves_only_when_the_content_changes(tmp_path: Path) -> None:
     }
     again = datetime(2025, 8, 1, tzinfo=UTC)  # same content, fetched later: nothing moves
     assert build(tmp_path, sample(settings, again, capteurs="<p>Texte révisé.</p>")) == files
+
+
+def typographed(settings: dict, fetched_at: datetime, capteurs: str) -> list[Article]:
+    """The sample as make_article now gives it: bodies with our typography (bodytypo),
+    each with the body as cleaned beside it."""
+    articles = sample(settings, fetched_at, capteurs=typo_body(capteurs))
+    for item in articles:
+        item.cleaned_body = capteurs if item.slug == "capteurs" else item.content
+    return articles
+
+
+def test_our_typography_alone_does_not_move_updated(tmp_path: Path) -> None:
+    # The state was written from bodies without typography; the same bodies come back
+    # typographed: no change of the article, so ``updated`` stays.
+    settings = settings_for(tmp_path / "cache")
+    plain = "<p>Capteurs : 30 % de fuites en moins.</p>"
+    first = build(tmp_path, sample(settings, capteurs=plain))["feeds/all.atom.xml"]
+    later = datetime(2025, 7, 14, 6, 0, tzinfo=UTC)
+    again = build(tmp_path, typographed(settings, later, plain))["feeds/all.atom.xml"]
+    before, after = feedparser.parse(first), feedparser.parse(again)
+    assert [e.updated for e in after.entries] == [e.updated for e in before.entries]
+    capteurs = next(e for e in after.entries if e.title == "Article capteurs")
+    assert "Capteurs&nbsp;: 30&nbsp;% de fuites" in capteurs.content[0].value
+    revised = build(tmp_path, typographed(settings, later, "<p>Texte révisé.</p>"))
+    moved = feedparser.parse(revised["feeds/all.atom.xml"])
+    capteurs = next(e for e in moved.entries if e.title == "Article capteurs")
+    assert capteurs.updated == "2025-07-14T06:00:00Z"  # a real change still moves it
 
 
 def test_summary_mode_leaves_the_full_text_out(tmp_path: Path) -> None:

@@ -32,6 +32,7 @@ from hostile import (
 )
 from pelican import Pelican
 from pelican.settings import read_settings
+from support import shows
 
 BUILD_SECONDS = 60.0  # a build of the sample mirror takes 2-4 s; an attack may not hang it
 VICTIM = "/fr/actualites/eclairage-public-intelligent-sobriete"
@@ -121,7 +122,7 @@ def assert_good_copy(run: BuildRun, path: str = VICTIM) -> None:
     expected = ARTICLES[path]
     got = by_path(run)[path]
     assert got["title"] == expected["title"], got
-    assert expected["keep"] in published_text(run, path)
+    assert shows(published_text(run, path), expected["keep"])
     assert len([a for a in run.data["articles"] if a["path"]]) == EXPECTED["announced"]
 
 
@@ -209,7 +210,7 @@ def test_canonical_claim_on_another_article_is_ignored(
     for path in (VICTIM, OTHER):
         got = by_path(run)[path]
         assert got["canonical_url"] == attacked.url(path), got
-        assert ARTICLES[path]["keep"] in published_text(run, path)
+        assert shows(published_text(run, path), ARTICLES[path]["keep"])
     paths = [a["path"] for a in run.data["articles"]]
     assert len(set(paths)) == len(paths) == EXPECTED["announced"]
     warning = next(line for line in run.log.splitlines() if "claims the canonical" in line)

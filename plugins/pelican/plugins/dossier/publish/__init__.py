@@ -1,6 +1,7 @@
 """Publish: Pelican articles, the hub's context, dossier.json, feeds and search.
 
-``articles`` turns entries into Pelican articles and the hub context; ``feeds`` and
+``articles`` turns entries into Pelican articles and the hub context (``bodytypo`` gives
+French bodies their typography); ``feeds`` and
 ``feedxml`` write Atom, RSS and OPML; ``changes`` tells readers what changed
 (marks, « Quoi de neuf », the history page and feed); ``filters`` and ``picture`` serve
 the theme's templates; ``minify`` shrinks the theme's CSS and JS copies; ``search``

@@ -17,6 +17,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from lxml import etree
 from pelican.contents import Article
 from pelican.urlwrappers import Category, Tag
 from pelican.utils import slugify
@@ -25,9 +26,10 @@ from ..atomic import write_atomic
 from ..derived import digest
 from ..document import Document
 from ..isolation import each, with_failures
-from ..model import EPOCH, Attachment, Entry, ImageCopy
+from ..model import EPOCH, Attachment, Cleaned, Entry, ImageCopy
 from ..themes import Taxonomy, Theme
 from ..urls import host_of, public_url, url_key
+from .bodytypo import is_french, typo_body
 from .changes import NEWS_LIMIT, NewsItem, json_fields, json_history, mark_articles, news
 from .docview import with_our_copy
 
@@ -137,16 +139,30 @@ def make_article(
         "lead_image": public_url(cleaned.lead_image),
         "lead_picture": entry.lead_image,
         "source_author": cleaned.author,
+        "cleaned_body": cleaned.html,  # before typography: what feeds.apply_state hashes
     }
     if cleaned.updated and cleaned.updated > date:
         metadata["modified"] = cleaned.updated
     return Article(
-        cleaned.html,
+        published_body(cleaned, entry.source_url, settings),
         metadata=metadata,
         settings=settings,
         source_path=os.path.join(settings.get("PATH", ""), "dossier", f"{slug}.html"),
         context=context,
     )
+
+
+def published_body(cleaned: Cleaned, source: str, settings: dict[str, Any]) -> str:
+    """The body as article pages and feeds publish it: with French typography in its
+    text when the article is French (its own language, else the site's DEFAULT_LANG).
+    A body whose text cannot be retouched is published as cleaned, and said."""
+    if not is_french(cleaned.lang, settings.get("DEFAULT_LANG")):
+        return cleaned.html
+    try:
+        return typo_body(cleaned.html)
+    except (ValueError, etree.LxmlError) as exc:  # UnreadableBody, or a text lxml refuses
+        logger.warning("typography not applied to the body of %s: %s", source, exc)
+        return cleaned.html
 
 
 def canonical_url(entry: Entry) -> str | None:

@@ -108,11 +108,14 @@ def feed_id(start_url: str, name: str) -> str:
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{url_key(start_url)}#feed-{name}')}"
 
 
-def body_of(article: Any, base: str) -> str:
-    """What a feed entry carries: the article, and for the plaquette its pages' text."""
+def body_of(article: Any, base: str, *, as_cleaned: bool = False) -> str:
+    """What a feed entry carries: the article, and for the plaquette its pages' text.
+    ``as_cleaned``: the body before our typography (``cleaned_body``), for the hash that
+    says whether the article changed: a new rendering of ours is no change of its text."""
     document = getattr(article, "document", None)
     pages = reading(document, base, article.title) if document else ""
-    return article.content + str(pages)
+    content = getattr(article, "cleaned_body", None) if as_cleaned else None
+    return (content if content is not None else article.content) + str(pages)
 
 
 def feed_html(content: str, base: str, site: str = "") -> str:
@@ -238,7 +241,7 @@ def apply_state(pairs: list[tuple[FeedEntry, Any]], state: State) -> tuple[list[
     new_state = dict(state)  # ids not in this build keep their record
     result = []
     for entry, article in pairs:
-        digest = content_hash(article.title, body_of(article, ""))
+        digest = content_hash(article.title, body_of(article, "", as_cleaned=True))
         changed_at = _aware(getattr(article, "fetched_at", None), ZoneInfo("UTC"))
         updated = next_updated(digest, entry.updated, changed_at, state.get(entry.id))
         new_state[entry.id] = {"hash": digest, "updated": rfc3339(updated)}

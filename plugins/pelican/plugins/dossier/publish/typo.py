@@ -2,7 +2,9 @@
 
 Applied at display (the ``typo_fr`` filter), so titles and summaries fetched from
 the sources keep their own bytes in dossier.json and the cache. The result is plain
-text: the templates still escape it.
+text: the templates still escape it. Article bodies get the same rules in their text
+nodes when they become Pelican articles (``bodytypo``). Applying them twice gives what
+applying them once gave: rebuilds from the cache change nothing.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ MONTHS = "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|n
 _BEFORE_PUNCT = re.compile(r"[ \u00a0\u202f]+([?!:;»])")
 _AFTER_QUOTE = re.compile(r"«[ \u00a0\u202f]+")
 # A hyphen or dash standing alone between words is a French dash: « Dossier – Villes ».
-_DASH = re.compile(r"(?<=\S)[ \u00a0]+[-\u2010\u2011\u2012\u2013\u2014]+ +(?=\S)")
+_DASH = re.compile(r"(?<=\S)[ \u00a0\u202f]+[-\u2010\u2011\u2012\u2013\u2014]+ +(?=\S)")
 _GROUPS = re.compile(r"(?<![\d,.])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,])")
 _GROUP_SPACE = re.compile(r"[ \u00a0]")
 _UNIT = re.compile(r"(?<=\d) ([%€$])")
