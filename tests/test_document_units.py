@@ -197,7 +197,8 @@ def test_reading_section_escapes_every_word_of_the_document() -> None:
     )
     assert "<script" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<p>&#34;onerror=x&#34; &amp; co</p>" in html
-    assert 'alt="Page 1 sur 1 de la plaquette « T &lt;b&gt; » ; son texte suit l’image."' in html
+    alt = "Page 1 sur 1 de la plaquette «\u00a0T &lt;b&gt;\u00a0»\u00a0; son texte suit l’image."
+    assert f'alt="{alt}"' in html  # escaped, with French spacing
     assert "<figcaption>Page 1 sur 1</figcaption>" in html
     assert 'loading="lazy"' in html and 'width="640" height="907"' in html
     assert 'srcset="http://s/documents/a.webp 320w, http://s/documents/b.webp 640w"' in html
@@ -205,7 +206,7 @@ def test_reading_section_escapes_every_word_of_the_document() -> None:
 
 def test_cover_is_loaded_at_once_with_a_french_alt_text() -> None:
     html = str(cover(_document("x"), "http://s", ""))
-    assert 'alt="Couverture de la plaquette « Titre &lt;i&gt; »"' in html
+    assert 'alt="Couverture de la plaquette «\u00a0Titre &lt;i&gt;\u00a0»"' in html
     assert "loading=" not in html
     assert 'src="http://s/documents/a.jpg"' in html and 'width="320" height="454"' in html
 

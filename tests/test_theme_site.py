@@ -16,6 +16,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+import lxml.html
 import pytest
 from mirror import SITE_ROOT, MirrorServer
 from pelican.plugins.dossier.publish.minify import minify_text
@@ -229,3 +230,25 @@ def test_hub_counts_match_the_mirror(site: Path) -> None:
     found = len(expected["articles"])
     assert f"{expected['announced']} articles annoncés, {found} publiés" in hub
     assert hub.count('<article class="card"') == found - 1  # and the plaquette as lead
+
+
+PLAIN_SPACE = re.compile(r"(?:^|\S) [:;!?»]|« ")
+
+
+def test_every_page_spaces_french_punctuation(site: Path) -> None:
+    """Our strings, the titles and the French bodies alike: no plain space where a line
+    could break before « : ; ! ? » » or after « « » (code is left as written)."""
+    seen = 0
+    for path in sorted(site.rglob("*.html")):
+        tree = lxml.html.fromstring(path.read_bytes())
+        for node in tree.iter():
+            if not isinstance(node.tag, str) or node.tag in ("script", "style", "pre", "code"):
+                continue
+            shown = ("title", "aria-label", "alt") + (("content",) if node.tag == "meta" else ())
+            texts = [node.text or "", *(node.get(a) or "" for a in shown)]
+            texts += [child.tail or "" for child in node]
+            for text in texts:
+                seen += len(text)
+                found = PLAIN_SPACE.search(text)
+                assert found is None, (path.relative_to(site).as_posix(), text[:120])
+    assert seen > 50_000

@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from ..document.plaquette import DocPage, Document
 from ..model import Attachment
+from .typo import typo_fr
 
 PAGE_SIZES = "(min-width: 48rem) 40rem, calc(100vw - 2rem)"
 COVER_SIZES = "(min-width: 48rem) 15rem, 6.5rem"
@@ -56,7 +57,9 @@ def picture(
 
 def cover_alt(title: str) -> str:
     """« Couverture de la plaquette « … » »: what a reader would see."""
-    return f"Couverture de la plaquette « {title} »" if title else "Couverture de la plaquette"
+    return typo_fr(
+        f"Couverture de la plaquette « {title} »" if title else "Couverture de la plaquette"
+    )
 
 
 def cover(document: Document, base: str, title: str = "") -> Markup:
@@ -68,16 +71,19 @@ def cover(document: Document, base: str, title: str = "") -> Markup:
     )
 
 
-def page_text(text: str) -> Markup:
-    """A page's text layer, one paragraph per line, escaped."""
+def page_text(text: str, typography: bool = True) -> Markup:
+    """A page's text layer, one paragraph per line, escaped; with French typography
+    unless ``typography`` is false (the text as the PDF gives it)."""
     lines = [line for line in text.split("\n") if line.strip()]
     if not lines:
         return Markup('<p class="empty">Cette page ne contient pas de texte lisible.</p>')
-    return Markup("").join(Markup("<p>{}</p>").format(line) for line in lines)
+    shown = (typo_fr(line) if typography else line for line in lines)
+    return Markup("").join(Markup("<p>{}</p>").format(line) for line in shown)
 
 
-def reading(document: Document, base: str, title: str = "") -> Markup:
-    """Every page of the document, numbered, each image followed by its text."""
+def reading(document: Document, base: str, title: str = "", typography: bool = True) -> Markup:
+    """Every page of the document, numbered, each image followed by its text (French
+    typography in that text unless ``typography`` is false: see feeds.body_of)."""
     total = len(document.pages)
     items = [
         Markup(
@@ -87,7 +93,7 @@ def reading(document: Document, base: str, title: str = "") -> Markup:
             n=page.number,
             total=total,
             img=picture(page, base, _page_alt(page.number, total, title), PAGE_SIZES),
-            text=page_text(page.text),
+            text=page_text(page.text, typography),
         )
         for page in document.pages
     ]
@@ -101,7 +107,7 @@ def reading(document: Document, base: str, title: str = "") -> Markup:
 
 def _page_alt(number: int, total: int, title: str) -> str:
     name = f"de la plaquette « {title} »" if title else "de la plaquette"
-    return f"Page {number} sur {total} {name} ; son texte suit l’image."
+    return typo_fr(f"Page {number} sur {total} {name} ; son texte suit l’image.")
 
 
 def with_our_copy(attachments: list[Attachment], document: Document) -> list[Attachment]:

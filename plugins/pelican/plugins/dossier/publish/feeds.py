@@ -113,7 +113,7 @@ def body_of(article: Any, base: str, *, as_cleaned: bool = False) -> str:
     ``as_cleaned``: the body before our typography (``cleaned_body``), for the hash that
     says whether the article changed: a new rendering of ours is no change of its text."""
     document = getattr(article, "document", None)
-    pages = reading(document, base, article.title) if document else ""
+    pages = reading(document, base, article.title, not as_cleaned) if document else ""
     content = getattr(article, "cleaned_body", None) if as_cleaned else None
     return (content if content is not None else article.content) + str(pages)
 
