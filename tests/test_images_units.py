@@ -130,6 +130,20 @@ def test_rewrite_makes_sized_pictures_lazy_after_the_first_and_drops_the_rest() 
     assert rewrite("<p>sans image</p>", images) == "<p>sans image</p>"
 
 
+def test_rewrite_keeps_a_deeply_nested_body_whole() -> None:
+    depth = 300  # libxml2 drops, silently, whatever sits past 256 levels by default
+    body = (
+        '<p><img src="https://s/a.png" alt="a"></p>'
+        + "<div>" * depth
+        + "<p>au fond</p>"
+        + "</div>" * depth
+        + "<p>la fin</p>"
+    )
+    out = rewrite(body, {"https://s/a.png": _copy("https://s/a.png")})
+    assert "<picture>" in out and "au fond" in out and out.endswith("<p>la fin</p>")
+    assert out.count("<div>") == depth
+
+
 def test_published_sanitiser_keeps_our_pictures_under_siteurl_only() -> None:
     ours = rewrite('<img src="https://s/a.png" alt="a">', {"https://s/a.png": _copy("x")})
     kept = sanitize(ours, site="..")

@@ -68,7 +68,9 @@ def image_urls(entry: Entry) -> list[str]:
 
 
 def _fragment(markup: str) -> etree._Element:
-    return html.fragment_fromstring(markup or "", create_parent="div")
+    # huge_tree: past 256 levels of nesting libxml2 would drop the rest, silently
+    parser = html.HTMLParser(huge_tree=True)
+    return html.fragment_fromstring(markup or "", create_parent="div", parser=parser)
 
 
 class ImageRenditions:
