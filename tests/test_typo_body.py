@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from lxml import etree, html
 from pelican.plugins.dossier.clean.sanitize import sanitize
 from pelican.plugins.dossier.model import Cleaned
-from pelican.plugins.dossier.publish.articles import published_body
+from pelican.plugins.dossier.publish.articles import other_language, published_body
 from pelican.plugins.dossier.publish.bodytypo import UnreadableBody, is_french, typo_body
 from pelican.plugins.dossier.publish.feeds import feed_html
 from pelican.plugins.dossier.publish.typo import typo_fr
@@ -247,3 +247,23 @@ def test_times_and_urls_get_no_space_before_their_colon() -> None:
     for text in ("http://exemple.fr:8080/a", "à 14:05", "3:1", "mailto:a@b.fr", "x::y"):
         assert typo_fr(text) == text
     assert re.search(" :", typo_fr("Note : voir http://exemple.fr:80")) is None
+
+
+@pytest.mark.parametrize(
+    ("lang", "default", "shown"),
+    [
+        ("en", "fr", "en"),
+        ("en_GB", "fr", "en-gb"),
+        ("fr-CA", "fr", None),
+        ("FR", "fr", None),
+        (None, "fr", None),
+        ("", "fr", None),
+        ('en" onload="x', "fr", None),
+        ("english", "fr", None),
+        ("de", "de-DE", None),
+    ],
+)
+def test_other_language_names_a_well_formed_foreign_language_only(
+    lang: str | None, default: str, shown: str | None
+) -> None:
+    assert other_language(lang, default) == shown

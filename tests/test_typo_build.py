@@ -93,6 +93,9 @@ def test_french_bodies_get_their_no_break_spaces(site: Path, paths: dict[str, st
 
 
 def test_an_english_article_is_left_as_written(site: Path, paths: dict[str, str]) -> None:
+    # and says its language, for screen readers and hyphenation (the page's is French)
+    assert body_of(site, paths[ENGLISH]).get("lang") == "en"
+    assert body_of(site, paths[WITH_CODE]).get("lang") is None
     text = prose_text(body_of(site, paths[ENGLISH]))
     assert LOOSE.search(text) is not None  # « services : la plupart… » as the source wrote it
     assert NBSP not in text and NNBSP not in text

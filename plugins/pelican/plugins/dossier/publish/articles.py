@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 from itertools import pairwise
@@ -122,6 +123,7 @@ def make_article(
         "tags": [Tag(m.slug, settings) for m in entry.themes],
         "summary": cleaned.summary,
         "lang": "fr",
+        "body_lang": other_language(cleaned.lang, settings.get("DEFAULT_LANG")),
         "status": "published",
         "source_url": entry.source_url,
         "source_host": host_of(entry.fetched.final_url),
@@ -150,6 +152,19 @@ def make_article(
         source_path=os.path.join(settings.get("PATH", ""), "dossier", f"{slug}.html"),
         context=context,
     )
+
+
+_LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{1,8}){0,3}")
+
+
+def other_language(lang: str | None, default: str | None) -> str | None:
+    """The article's language tag (« en », « en-gb ») when it is well formed and not the
+    site's own language, for a ``lang`` on its text; None otherwise (the page's applies)."""
+    tag = (lang or "").strip().replace("_", "-").lower()
+    if not _LANGUAGE_TAG.fullmatch(tag):
+        return None
+    site = (default or "").strip().replace("_", "-").lower().split("-", 1)[0]
+    return None if tag.split("-", 1)[0] == site else tag
 
 
 def published_body(cleaned: Cleaned, source: str, settings: dict[str, Any]) -> str:
