@@ -165,3 +165,19 @@ def test_every_theme_colour_stands_out_from_the_page_in_both_schemes(scheme: str
     assert min(low.values()) >= 3, low
     for name in names:  # and the stylesheet uses each colour as a fill
         assert f".{name} {{ fill: var(--{name}); }}" in css
+
+
+def test_an_article_without_a_date_of_its_own_goes_to_the_undated_row() -> None:
+    fetched = article("Sans date connue", 2026, 11, "sd")  # dated by its fetch
+    fetched.dated = False
+    articles = [article("Ancien", 2019, 5, "ancien"), fetched, article("Récent", 2021, 1, "r")]
+    figure = timeline(articles, "")
+    assert figure is not None
+    assert [(y.year, y.count) for y in figure.rows] == [(2019, 1), (2020, 0), (2021, 1), (None, 1)]
+    assert figure.rows[-1].label == f"s.{NBSP}d."
+    assert f'<text class="yr" x="0" y="118">s.{NBSP}d.</text>' in figure.svg
+    assert "2026" not in figure.svg
+    assert f"2{NBSP}articles de 2019 à 2021 et 1{NBSP}article sans date" in figure.description
+    only = timeline([fetched], "")
+    assert only is not None and [(y.year, y.count) for y in only.rows] == [(None, 1)]
+    assert only.description == f"1{NBSP}article sans date, un carré par article."

@@ -9,6 +9,7 @@ Pelican itself runs for real, into a temporary folder.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -170,7 +171,7 @@ def test_theme_page_lists_its_articles_and_feeds(site: Path) -> None:
 def test_article_page_source_block_and_canonical(site: Path) -> None:
     html = page(site, "articles/eclairage")
     assert f'<link rel="canonical" href="{SOURCE}eclairage">' in html
-    assert '<h2 id="source-titre">Source : Cerema</h2>' in html
+    assert '<h2 id="source-titre">Source\u00a0: Cerema</h2>' in html
     html = html.replace("\u00a0", " ")  # dates are written with no-break spaces
     assert '<dt>Publié le</dt><dd><time datetime="2024-05-01">1 mai 2024</time></dd>' in html
     assert '<dt>Mis à jour le</dt><dd><time datetime="2025-01-10">10 janvier 2025</time>' in html
@@ -186,7 +187,7 @@ def test_article_page_explains_its_themes(site: Path) -> None:
         f" Score{nbsp}: 2,5." in html
     )
     assert "<strong>Ajouté à la main</strong>" in html
-    assert html.count("Pourquoi ce thème ?") == 2
+    assert html.count("Pourquoi ce thème\u00a0?") == 2
 
 
 def test_stale_copy_says_so(site: Path) -> None:
@@ -290,3 +291,22 @@ def test_an_article_page_title_has_french_spacing(site: Path) -> None:
     html = page(site, "articles/donnees-ouvertes")
     title = html.split("<title>", 1)[1].split("</title>", 1)[0]
     assert title.startswith("Données &amp; territoires\u00a0: &lt;le&gt; guide – ")
+
+
+def test_an_article_without_a_date_says_so_and_is_not_placed_at_its_fetch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result = sample_result()
+    entries = [
+        replace(e, cleaned=replace(e.cleaned, published=None)) if "eclairage" in e.source_url else e
+        for e in result.entries
+    ]
+    monkeypatch.setattr(glue, "build_dossier", lambda config: replace(result, entries=entries))
+    out = build_site(tmp_path / "out", tmp_path / "cache")
+    hub = (out / "index.html").read_text(encoding="utf-8")
+    card = hub.split('<a href="http://127.0.0.1:9/articles/eclairage/">', 2)[2].split("</p>")[0]
+    assert "date inconnue" in card and "<time" not in card.split("·")[0]
+    frise = hub.split('<svg class="frise"', 1)[1].split("</svg>", 1)[0]
+    assert ">2025<" not in frise  # not the year it was fetched
+    assert "s.\u00a0d.</text>" in frise
+    assert "<li>Sans date\u00a0: 1 article (" in hub

@@ -133,6 +133,8 @@ def make_article(
         "stale": entry.fetched.status == "stale",
         "fetched_at": entry.fetched.fetched_at,
         "published": cleaned.published,
+        # without a date of its own, ``date`` is the fetch's: not shown as a publication date
+        "dated": cleaned.published is not None,
         "updated": cleaned.updated,
         "plaquette": entry.plaquette,
         "attachments": attachments,

@@ -6,7 +6,9 @@ gives the year), striped with the colours of its themes, the colours of their ba
 once per colour under the links, whose frames are the pointer's targets. The hub's
 filter finds the article's card by a mark's link and fills the frames of the articles
 it hides with the page's colour: hollow squares.
-Years without an article keep their empty row: the gaps are part of the story.
+Years without an article keep their empty row: the gaps are part of the story. An
+article whose page gave no date (``dated`` false: Pelican's date is then the fetch's)
+goes to a last row, « s. d. » (sans date), rather than to the year it was fetched.
 Same conventions as ``picture``.
 """
 
@@ -53,12 +55,19 @@ class Mark:
         return f"{self.title} — {labels}" if labels else self.title
 
 
+UNDATED = "s.\u00a0d."  # the undated row's label: « sans date »
+
+
 @dataclass(frozen=True)
 class Year:
-    """One row of the timeline: a year and its articles, oldest first."""
+    """One row of the timeline: a year (None: the undated) and its articles, oldest first."""
 
-    year: int
+    year: int | None
     marks: tuple[Mark, ...]
+
+    @property
+    def label(self) -> str:
+        return str(self.year) if self.year is not None else UNDATED
 
     @property
     def count(self) -> int:
@@ -73,10 +82,12 @@ class Year:
 
 def timeline(articles: Iterable[Any], siteurl: str, dossier: Any = None) -> Figure | None:
     """The published articles by year, marked with the themes of ``dossier``."""
-    dated = sorted((a for a in articles if getattr(a, "date", None)), key=lambda a: a.date)
-    if not dated:
+    shown = [a for a in articles if getattr(a, "date", None)]
+    dated = sorted((a for a in shown if getattr(a, "dated", True)), key=lambda a: a.date)
+    undated = sorted((a for a in shown if not getattr(a, "dated", True)), key=lambda a: a.title)
+    if not shown:
         return None
-    years = _years(dated, str(siteurl or "").rstrip("/"), _stripes(dossier))
+    years = _years(dated, undated, str(siteurl or "").rstrip("/"), _stripes(dossier))
     title = "Les articles du dossier, année par année"
     description = _describe(years)
     height = sum(_lines(y) * PITCH + YEAR_GAP for y in years)
@@ -97,16 +108,23 @@ def _stripes(dossier: Any) -> dict[str, Stripe]:
     return {slug: Stripe(labels[slug], colour) for slug, colour in theme_colours(dossier).items()}
 
 
-def _years(dated: list[Any], base: str, stripes: dict[str, Stripe]) -> list[Year]:
-    first, last = dated[0].date.year, dated[-1].date.year
-    marks: dict[int, list[Mark]] = {year: [] for year in range(first, last + 1)}
-    order = list(stripes)
+def _years(
+    dated: list[Any], undated: list[Any], base: str, stripes: dict[str, Stripe]
+) -> list[Year]:
+    """Every year from the first article's to the last's, then the undated if any."""
+    span = range(dated[0].date.year, dated[-1].date.year + 1) if dated else range(0)
+    marks: dict[int | None, list[Mark]] = {year: [] for year in span}
     for article in dated:
-        slugs = {str(getattr(tag, "slug", tag)) for tag in getattr(article, "tags", None) or ()}
-        themes = tuple(stripes[slug] for slug in order if slug in slugs)
-        mark = Mark(f"{base}/{article.url}", typo_fr(article.title), themes)
-        marks[article.date.year].append(mark)
+        marks[article.date.year].append(_mark_of(article, base, stripes))
+    if undated:
+        marks[None] = [_mark_of(article, base, stripes) for article in undated]
     return [Year(year, tuple(found)) for year, found in marks.items()]
+
+
+def _mark_of(article: Any, base: str, stripes: dict[str, Stripe]) -> Mark:
+    slugs = {str(getattr(tag, "slug", tag)) for tag in getattr(article, "tags", None) or ()}
+    themes = tuple(stripe for slug, stripe in stripes.items() if slug in slugs)
+    return Mark(f"{base}/{article.url}", typo_fr(article.title), themes)
 
 
 def _lines(year: Year) -> int:
@@ -114,21 +132,27 @@ def _lines(year: Year) -> int:
 
 
 def _describe(years: list[Year]) -> str:
-    total = sum(y.count for y in years)
-    busiest = max(y.count for y in years)
-    peaks = [str(y.year) for y in years if y.count == busiest]
-    text = f"{articles_fr(total)} de {years[0].year} à {years[-1].year}"
+    dated = [y for y in years if y.year is not None]
+    total = sum(y.count for y in dated)
+    undated = sum(y.count for y in years if y.year is None)
+    text = f"{articles_fr(total)} de {dated[0].year} à {dated[-1].year}" if dated else ""
+    if undated:
+        text += (" et " if text else "") + f"{articles_fr(undated)} sans date"
     if any(mark.themes for year in years for mark in year.marks):
         text += ", un carré par article, rayé des couleurs de ses thèmes"
     else:
         text += ", un carré par article"
+    if not dated:
+        return text + "."
+    busiest = max(y.count for y in dated)
+    peaks = [str(y.year) for y in dated if y.count == busiest]
     text += f"{NBSP}; le plus grand nombre{NBSP}: "
     return text + f"{articles_fr(busiest)} en {' et '.join(peaks)}."
 
 
 def _row(year: Year, top: int, paint: dict[str, list[str]]) -> Markup:
     """A year's label, its marks (links; their stripes go to ``paint``) and its count."""
-    parts = [Markup('<text class="yr" x="0" y="{}">{}</text>').format(top + 16, year.year)]
+    parts = [Markup('<text class="yr" x="0" y="{}">{}</text>').format(top + 16, year.label)]
     for n, mark in enumerate(year.marks):
         x = YEAR_ROOM + (n % PER_LINE) * PITCH
         y = top + (n // PER_LINE) * PITCH
