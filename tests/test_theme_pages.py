@@ -310,3 +310,8 @@ def test_an_article_without_a_date_says_so_and_is_not_placed_at_its_fetch(
     assert ">2025<" not in frise  # not the year it was fetched
     assert "s.\u00a0d.</text>" in frise
     assert "<li>Sans date\u00a0: 1 article (" in hub
+    # and it comes after the dated articles, not first among the newest
+    cards = re.findall(r'<h3><a href="http://127.0.0.1:9/articles/([a-z-]+)/">', hub)
+    assert cards[-1] == "eclairage" and len(cards) == 4
+    theme = (out / "themes" / "reseaux" / "index.html").read_text(encoding="utf-8")
+    assert "articles/eclairage/" in theme.split('class="cards"', 1)[1]

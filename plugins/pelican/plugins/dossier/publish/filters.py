@@ -92,6 +92,12 @@ def theme_slugs(tags: Iterable[Any] | None) -> str:
     return " ".join(str(getattr(tag, "slug", tag)) for tag in tags or ())
 
 
+def dated_first(articles: Iterable[Any] | None) -> list[Any]:
+    """The articles in their order, those without a date of their own last: their
+    Pelican date is the fetch's, which would put them first among the newest."""
+    return sorted(articles or (), key=lambda article: not getattr(article, "dated", True))
+
+
 def pdf_of(article: Any) -> Any:
     """The article's first PDF attachment, or None."""
     for attachment in getattr(article, "attachments", None) or ():
@@ -172,6 +178,7 @@ FILTERS: dict[str, Any] = {
     "theme_index": theme_index,
     "theme_label": theme_label,
     "theme_slugs": theme_slugs,
+    "dated_first": dated_first,
     "pdf_of": pdf_of,
     "source_name": source_name,
     "reason_fr": reason_fr,
