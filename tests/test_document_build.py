@@ -156,7 +156,8 @@ def test_every_page_is_rendered_once_per_width_and_format(story: dict[str, Built
     assert html.count('loading="lazy"') == pages
     assert EXPECTED["pdf_only_word"] in html
     hub = (cold.output / "index.html").read_text(encoding="utf-8")
-    assert 'alt="Couverture de la plaquette « Villes intelligentes : tous concernés' in hub
+    cover = "Couverture de la plaquette «\u00a0Villes intelligentes\u00a0: tous concernés"
+    assert f'alt="{cover}' in hub  # with French spacing
 
 
 def test_a_warm_rebuild_transfers_no_document_body(story: dict[str, Built]) -> None:
