@@ -177,7 +177,7 @@ WRITTEN_DATES = (
     re.compile(rf"\b(?P<month>{_WRITTEN_RE})\b\.?\s+{_DAY},?\s+{_YEAR}", re.I),
 )
 NUMERIC_DATES = (
-    re.compile(r"(?<![\d/.-])(?P<day>[0-3]?\d)([/.-])(?P<month>[01]?\d)\2" + _YEAR),
+    re.compile(r"(?<![\d/.-])(?P<day>[0-3]?\d)([/.-])(?P<month>[0-3]?\d)\2" + _YEAR),
     re.compile(r"(?<![\d/.-])(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)(?!\d)"),
 )
 
@@ -232,8 +232,8 @@ URL_DATES = (
     re.compile(
         r"[/_-](?P<year>(?:19|20)\d\d)([-_])(?P<month>[01]\d)\2(?P<day>[0-3]\d)(?=$|[/._-])"
     ),
-    # /20230912/, /20230912-slug
-    re.compile(r"/(?P<year>(?:19|20)\d\d)(?P<month>[01]\d)(?P<day>[0-3]\d)(?=$|[/._-])"),
+    # /20230912/, /20230912-slug, /slug-20230912/
+    re.compile(r"[/_-](?P<year>(?:19|20)\d\d)(?P<month>[01]\d)(?P<day>[0-3]\d)(?=$|[/._-])"),
 )
 
 
