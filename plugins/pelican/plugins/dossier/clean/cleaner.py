@@ -48,7 +48,7 @@ def clean(html: str, url: str, rules: RuleSet | None = None) -> Cleaned:
     rule = (_shipped_rules() if rules is None else rules).for_url(url)
     root = parse(html)
     base = rewrite.base_url(root, url)
-    meta = page_meta(root, base, rule)
+    meta = page_meta(root, base, rule, url)
     body, markers = _prepare(root, rule, base, images=True)
     content = _content(root, body, rule, lambda: _prepare(parse(html), rule, base, True)[0])
     _rewrite(content, rule, base, meta.title)

@@ -1,7 +1,19 @@
 """Article metadata from the whole page: title, dates, author, description, image, lang.
 
 Sources, best first: JSON-LD, Open Graph / article meta, the site rule's selectors,
-``<time datetime>``, then text such as « Publié le 16 août 2018 ».
+``<time datetime>``, then the visible text. For the publication date the order of
+trust is explicit (``PUBLISHED_SOURCES``), the first that gives a sane date wins:
+
+1. metadata: JSON-LD ``datePublished``, then ``article:published_time``;
+2. the site rule's ``date`` selectors;
+3. ``<time datetime>`` (``itemprop=datePublished`` first);
+4. the visible text: a labelled date anywhere (« Publié le 16 août 2018 »), then the
+   first date just after the title's ``<h1>`` (or just before it: ``neartitle``), then
+   a date in a small element named for dates or bylines;
+5. the page's URL, when its path spells out a whole day (``/2023/09/12/``).
+
+Without any of them the article has no date of its own (it is then placed by its
+fetch time, downstream).
 """
 
 from __future__ import annotations
@@ -9,14 +21,16 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 from ..sane import valid_tree
 from ..urls import absolute
-from .dates import dates_in_text, parse_any, parse_french, parse_iso
+from .dates import dates_in_text, parse_any, parse_iso, url_date, written_date
 from .dom import HtmlElement, hints, plain_text, text_of
+from .neartitle import date_near_title
 from .rules import Rule
 
 logger = logging.getLogger(__name__)
@@ -62,22 +76,43 @@ class PageMeta:
     canonical: str | None = None
 
 
-def page_meta(root: HtmlElement, base: str, rule: Rule) -> PageMeta:
-    """Collect metadata from the untouched tree; URLs resolved against ``base``."""
+@dataclass(frozen=True)
+class _Page:
+    """What the date sources read: the tree, its meta tags and JSON-LD, the rule."""
+
+    root: HtmlElement
+    meta: dict[str, str]
+    ld: dict
+    rule: Rule
+    title: str
+    lang: str | None
+    url: str | None
+
+    @cached_property
+    def text(self) -> str:
+        """The body's plain text, for labelled dates (read only when needed)."""
+        body = self.root.find("body")
+        return plain_text(body) if body is not None else ""
+
+
+def page_meta(root: HtmlElement, base: str, rule: Rule, url: str | None = None) -> PageMeta:
+    """Collect metadata from the untouched tree; URLs resolved against ``base``;
+    ``url`` is the page's own address (its path may hold its date)."""
     meta = _meta_tags(root)
     ld = _json_ld(root)
-    published, updated = _dates(root, meta, ld, rule)
+    title, lang = _title(root, meta, ld), _lang(root, meta)
+    canonical = absolute(base, _link_href(root, "canonical") or meta.get("og:url"))
+    page = _Page(root, meta, ld, rule, title, lang, url or canonical)
     image = meta.get("og:image") or meta.get("twitter:image") or _ld_image(ld)
-    canonical = _link_href(root, "canonical") or meta.get("og:url")
     return PageMeta(
-        title=_title(root, meta, ld),
-        published=published,
-        updated=updated,
+        title=title,
+        published=published_date(page),
+        updated=_updated(page),
         author=_author(root, meta, ld, rule),
         description=_description(meta, ld),
         image=absolute(base, image),
-        lang=_lang(root, meta),
-        canonical=absolute(base, canonical),
+        lang=lang,
+        canonical=canonical,
     )
 
 
@@ -189,22 +224,42 @@ def _names_site(part: str, site: str) -> bool:
     return part == site or site.startswith(part + " ")
 
 
-def _dates(
-    root: HtmlElement, meta: dict[str, str], ld: dict, rule: Rule
-) -> tuple[datetime | None, datetime | None]:
-    published = _first_iso(ld.get("datePublished"), meta.get("article:published_time"))
-    updated = _first_iso(
-        ld.get("dateModified"), meta.get("article:modified_time"), meta.get("og:updated_time")
+def _metadata_date(page: _Page) -> datetime | None:
+    return _first_iso(page.ld.get("datePublished"), page.meta.get("article:published_time"))
+
+
+def _labelled_date(page: _Page) -> datetime | None:
+    return dates_in_text(page.text)[0]
+
+
+def _near_title_date(page: _Page) -> datetime | None:
+    body = page.root.find("body")
+    return date_near_title(body, page.title, page.lang) if body is not None else None
+
+
+PUBLISHED_SOURCES: tuple[Callable[[_Page], datetime | None], ...] = (
+    _metadata_date,
+    lambda page: _rule_date(page.root, page.rule),
+    lambda page: _time_element(page.root),
+    _labelled_date,
+    _near_title_date,
+    lambda page: _hinted_date(page.root, page.lang),
+    lambda page: url_date(page.url),
+)
+
+
+def published_date(page: _Page) -> datetime | None:
+    """The first sane date of ``PUBLISHED_SOURCES``, in their order of trust."""
+    return next((found for source in PUBLISHED_SOURCES if (found := source(page))), None)
+
+
+def _updated(page: _Page) -> datetime | None:
+    found = _first_iso(
+        page.ld.get("dateModified"),
+        page.meta.get("article:modified_time"),
+        page.meta.get("og:updated_time"),
     )
-    if published is None:
-        published = _rule_date(root, rule) or _time_element(root)
-    if published is None or updated is None:
-        body = root.find("body")
-        text = plain_text(body) if body is not None else ""
-        text_published, text_updated = dates_in_text(text)
-        published = published or text_published or _hinted_date(root)
-        updated = updated or text_updated
-    return published, updated
+    return found or dates_in_text(page.text)[1]
 
 
 def _first_iso(*values: object) -> datetime | None:
@@ -232,13 +287,13 @@ def _time_element(root: HtmlElement) -> datetime | None:
     return None
 
 
-def _hinted_date(root: HtmlElement) -> datetime | None:
-    """A French date in a small element whose class or id speaks of dates."""
+def _hinted_date(root: HtmlElement, lang: str | None) -> datetime | None:
+    """A date written in a small element whose class or id speaks of dates."""
     for el in root.iter("span", "div", "p", "time", "small", "li"):
         if DATE_HINT.search(hints(el)):
             text = text_of(el)
-            if len(text) < 120 and (found := parse_french(text)):
-                return found
+            if len(text) < 120 and (found := written_date(text, lang)):
+                return found[0]
     return None
 
 
