@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from pelican.plugins.dossier.clean.cleaner import clean
-from pelican.plugins.dossier.clean.dates import url_date, written_date
+from pelican.plugins.dossier.clean.dates import parse_stamp, url_date, written_date
 
 PARIS = ZoneInfo("Europe/Paris")
 PLAIN_URL = "https://exemple.test/actualites/une-page"
@@ -143,3 +143,34 @@ def test_written_date_reports_where_it_starts() -> None:
     assert found == (_day(2023, 9, 12), 19)
     assert written_date("31 février 2020", "fr") is None
     assert written_date("Marseille, 12 2023", "fr") is None
+
+
+@pytest.mark.parametrize(
+    ("meta", "expected"),
+    [
+        ("<meta itemprop='datePublished' content='2023-09-12'>", (2023, 9, 12)),
+        ("<meta property='og:pubdate' content='2023-09-12T08:00:00+02:00'>", (2023, 9, 12)),
+        ("<meta name='pubdate' content='Tue, 12 Sep 2023 06:00:00 GMT'>", (2023, 9, 12)),
+        ("<meta name='sailthru.date' content='12 Sep 2023 06:00 GMT'>", (2023, 9, 12)),
+        ("<meta name='parsely-pub-date' content='September 12, 2023'>", (2023, 9, 12)),
+    ],
+)
+def test_publication_keys_of_meta_are_read_in_any_common_form(meta: str, expected: tuple) -> None:
+    page = _page("", head=meta)
+    assert clean(page, PLAIN_URL).published.astimezone(PARIS).date() == _day(*expected).date()
+
+
+def test_a_vague_date_key_comes_after_the_byline() -> None:
+    # « date » is, on some sites, the last change: the byline under the title wins
+    vague = "<meta name='date' content='2023-10-02'>"
+    byline = "<p>Par Jeanne Martin · 12 septembre 2023</p>"
+    assert clean(_page(byline, head=vague), PLAIN_URL).published == _day(2023, 9, 12)
+    # with nothing better it is used, before the URL
+    dated_url = "https://exemple.test/2021/01/05/une-page"
+    found = clean(_page("", head=vague), dated_url).published
+    assert found is not None and found.date().isoformat() == "2023-10-02"
+
+
+@pytest.mark.parametrize("value", ["hier", "x" * 80, "Tue, 12 Sep 2099 06:00:00 GMT", "32/13/2023"])
+def test_parse_stamp_refuses_what_is_not_a_sane_date(value: str) -> None:
+    assert parse_stamp(value) is None

@@ -23,6 +23,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 from babel.dates import get_month_names
@@ -30,6 +31,7 @@ from babel.dates import get_month_names
 from ..model import PARIS
 
 logger = logging.getLogger(__name__)
+MAX_STAMP = 64  # characters of a metadata date-time; longer is prose
 
 EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)  # before the web: no article of ours is older
 AHEAD = timedelta(days=1)  # a clock or time zone slightly ahead is not a lie
@@ -127,6 +129,25 @@ def parse_french(text: str) -> datetime | None:
     if match is not None:
         return _build(match["year"], int(match["month"]), match["day"], None, None)
     return None
+
+
+def parse_stamp(value: str) -> datetime | None:
+    """A date-time as metadata writes it when not in ISO 8601: RFC 2822 (« Tue, 19 Nov
+    2019 08:02:00 GMT », « 20 Nov 2019 08:02 GMT ») or a written date alone (« November
+    19, 2019 »). Only short values: metadata, not prose."""
+    text = value.strip()
+    if not text or len(text) > MAX_STAMP:
+        return None
+    if found := parse_iso(text):
+        return found
+    try:
+        stamp = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        stamp = None
+    if stamp is not None:
+        return sane(stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC))
+    written = written_date(text)
+    return written[0] if written is not None else None
 
 
 def parse_any(text: str) -> datetime | None:

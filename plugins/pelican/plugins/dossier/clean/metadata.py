@@ -4,13 +4,17 @@ Sources, best first: JSON-LD, Open Graph / article meta, the site rule's selecto
 ``<time datetime>``, then the visible text. For the publication date the order of
 trust is explicit (``PUBLISHED_SOURCES``), the first that gives a sane date wins:
 
-1. metadata: JSON-LD ``datePublished``, then ``article:published_time``;
+1. metadata: JSON-LD ``datePublished``, then the ``<meta>`` keys of ``PUBLISHED_META``
+   (``article:published_time``, ``itemprop=datePublished``, ``pubdate``…), ISO values
+   before RFC 2822 or written ones;
 2. the site rule's ``date`` selectors;
 3. ``<time datetime>`` (``itemprop=datePublished`` first);
 4. the visible text: a labelled date anywhere (« Publié le 16 août 2018 »), then the
    first date just after the title's ``<h1>`` (or just before it: ``neartitle``), then
    a date in a small element named for dates or bylines;
-5. the page's URL, when its path spells out a whole day (``/2023/09/12/``).
+5. the vague ``<meta>`` keys (``date``, ``dc.date``: on some sites the last change or
+   the day of the crawl, see ``VAGUE_DATE_META``);
+6. the page's URL, when its path spells out a whole day (``/2023/09/12/``).
 
 Without any of them the article has no date of its own (it is then placed by its
 fetch time, downstream).
@@ -28,7 +32,7 @@ from functools import cached_property
 
 from ..sane import valid_tree
 from ..urls import absolute
-from .dates import dates_in_text, parse_any, parse_iso, url_date, written_date
+from .dates import dates_in_text, parse_any, parse_iso, parse_stamp, url_date, written_date
 from .dom import HtmlElement, hints, plain_text, text_of
 from .neartitle import date_near_title
 from .rules import Rule
@@ -53,6 +57,26 @@ AUTHOR_KEYS = (
     "parsely-author",
     "sailthru.author",
 )
+# <meta> keys (lower-cased) that carry the publication date, most specific first.
+PUBLISHED_META = (
+    "article:published_time",
+    "article:published",
+    "datepublished",
+    "og:published_time",
+    "og:pubdate",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "parsely-pub-date",
+    "sailthru.date",
+    "dc.date.issued",
+    "dcterms.issued",
+    "citation_publication_date",
+)
+# Keys that name a date without saying which: some sites put the publication there,
+# others the last change or the day of the crawl. Read after the visible text.
+VAGUE_DATE_META = ("dc.date", "dcterms.date", "date")
 BYLINE_HINT = re.compile(r"byline|author|writtenby|p-author|auteur|signature", re.I)
 NOT_BYLINE = re.compile(r"bio|avatar|image|photo|picture|thumb|about|desc|box|follow|more", re.I)
 BYLINE_LEAD = re.compile(r"^(?:(?:written|posted)\s+)?(?:by|par|von|por|de)\b\s*:?\s*", re.I)
@@ -225,7 +249,24 @@ def _names_site(part: str, site: str) -> bool:
 
 
 def _metadata_date(page: _Page) -> datetime | None:
-    return _first_iso(page.ld.get("datePublished"), page.meta.get("article:published_time"))
+    """JSON-LD, then the publication keys of <meta> in PUBLISHED_META's order."""
+    return _first_stamp([page.ld.get("datePublished"), *_meta_values(page, PUBLISHED_META)])
+
+
+def _vague_metadata_date(page: _Page) -> datetime | None:
+    return _first_stamp(_meta_values(page, VAGUE_DATE_META))
+
+
+def _meta_values(page: _Page, keys: tuple[str, ...]) -> list[str | None]:
+    return [page.meta.get(key) for key in keys]
+
+
+def _first_stamp(values: list[object]) -> datetime | None:
+    """The first ISO value, else the first that reads as RFC 2822 or a written date."""
+    found = _first_iso(*values)
+    if found is None:
+        found = next((d for v in values if isinstance(v, str) and (d := parse_stamp(v))), None)
+    return found
 
 
 def _labelled_date(page: _Page) -> datetime | None:
@@ -244,6 +285,7 @@ PUBLISHED_SOURCES: tuple[Callable[[_Page], datetime | None], ...] = (
     _labelled_date,
     _near_title_date,
     lambda page: _hinted_date(page.root, page.lang),
+    _vague_metadata_date,
     lambda page: url_date(page.url),
 )
 
