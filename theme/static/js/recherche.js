@@ -5,7 +5,8 @@
 // One list, two filters: while a query is active its results replace the cards, and
 // the theme chips above keep working on them (same ?theme= and « tous ces thèmes »
 // state, sent as a Pagefind filter); the chips then count results instead of
-// articles, with the same meaning. The query is kept in the URL (?q=) so a search can be shared or reloaded.
+// articles, with the same meaning. The query is kept in the URL (?q=) so a search
+// can be shared or reloaded.
 (function () {
   "use strict";
   var ui = window.dossierUi; // commun.js
