@@ -7,6 +7,8 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pelican.plugins.dossier.clean.cleaner import clean
 from pelican.plugins.dossier.clean.dates import parse_stamp, url_date, written_date
 
@@ -174,3 +176,14 @@ def test_a_vague_date_key_comes_after_the_byline() -> None:
 @pytest.mark.parametrize("value", ["hier", "x" * 80, "Tue, 12 Sep 2099 06:00:00 GMT", "32/13/2023"])
 def test_parse_stamp_refuses_what_is_not_a_sane_date(value: str) -> None:
     assert parse_stamp(value) is None
+
+
+RFC_LIKE = r"[A-Za-z]{3}, \d{1,3} [A-Za-z]{3} \d{1,6} \d\d:\d\d(:\d\d)? [+-]\d{4,6}"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=64) | st.from_regex(RFC_LIKE, fullmatch=True))
+def test_parse_stamp_never_raises_and_keeps_dates_sane(value: str) -> None:
+    found = parse_stamp(value)
+    now = datetime.now(UTC)
+    assert found is None or datetime(1990, 1, 1, tzinfo=UTC) <= found <= now + timedelta(days=2)
