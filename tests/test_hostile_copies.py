@@ -277,7 +277,7 @@ def _raise_for(path: str, real):
     return wrapped
 
 
-def _build_in_process(server: HostileServer, output: Path, cache: Path) -> float:
+def _build_in_process(server: HostileServer, output: Path, cache: Path, **extra: object) -> float:
     """Pelican in this process (so that a stage can be made to fail); returns seconds."""
     override = {
         "OUTPUT_PATH": str(output),
@@ -288,6 +288,7 @@ def _build_in_process(server: HostileServer, output: Path, cache: Path) -> float
         "DOSSIER_SEARCH": False,
         "SITEURL": SITEURL,
         "RELATIVE_URLS": False,  # absolute URLs, as publishconf.py gives
+        **extra,
     }
     started = time.monotonic()
     Pelican(read_settings(str(ROOT / "pelicanconf.py"), override=override)).run()
@@ -327,6 +328,18 @@ def test_unexpected_error_fails_one_source_only(
     assert scan_output(output, SITEURL) == []
     monkeypatch.undo()  # the bug is fixed: the next build publishes the good copy again
     assert_kept_offline(attacked, tmp_path, cache)
+
+
+def test_strict_mode_stops_on_a_source_that_fails_while_published(
+    attacked: HostileServer, cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pelican.plugins.dossier.pipeline import DossierError
+    from pelican.plugins.dossier.publish import articles
+
+    monkeypatch.setattr(articles, "make_article", _raise_for(VICTIM, articles.make_article))
+    with pytest.raises(DossierError, match="DOSSIER_STRICT is on") as stopped:
+        _build_in_process(attacked, tmp_path / "strict", cache, DOSSIER_STRICT=True)
+    assert VICTIM in str(stopped.value) and "publishing failed" in str(stopped.value)
 
 
 def test_unexpected_error_checking_a_new_body_keeps_the_good_copy(

@@ -12,7 +12,7 @@ from pelican.utils import order_content
 from .clean.rules import RuleError
 from .document import publish_document, publish_images
 from .fetch.report import BuildSummary, render_closing, render_report
-from .pipeline import DossierConfig, DossierResult, build_dossier, load_config
+from .pipeline import DossierConfig, DossierResult, build_dossier, check_strict, load_config
 from .publish import (
     FILTERS,
     add_theme_tags,
@@ -81,6 +81,7 @@ def inject_articles(generator: ArticlesGenerator) -> None:
     config = config_of(settings)
     result = build_dossier(config)
     articles = make_articles(result, settings, generator.context)
+    check_strict(result, config.settings)  # publishing may have failed a source too
     render_report(result.outcomes, articles={e.source_url for e in result.entries})
     for problem in result.problems:
         logger.warning("dossier: %s", problem)

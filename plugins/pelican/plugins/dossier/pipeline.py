@@ -154,7 +154,7 @@ def build_dossier(config: DossierConfig) -> DossierResult:
         derived.put(_stems_key(), config.taxonomy.stemmer.known())
     release_memory()
     _check_empty(result, settings)
-    _check_strict(result, settings)
+    check_strict(result, settings)
     return result
 
 
@@ -373,7 +373,10 @@ def _check_empty(result: DossierResult, settings: Settings) -> None:
     result.problems.append(f"0 articles published: {hint}")
 
 
-def _check_strict(result: DossierResult, settings: Settings) -> None:
+def check_strict(result: DossierResult, settings: Settings) -> None:
+    """With DOSSIER_STRICT, any failed or stale source, or any problem, stops the build.
+    Called once the dossier is read, and again once its articles are made (a source can
+    still fail while it is published)."""
     failures = [o for o in result.outcomes if o.status in ("failed", "stale")]
     problems = [*result.problems, *result.image_problems]
     if settings.strict and (failures or problems):

@@ -221,7 +221,8 @@ def make_articles(result: DossierResult, settings: dict[str, Any], context: dict
     entries = {e.source_url: e for e in result.entries}
     for source, article in articles.items():
         article.related_articles = [articles[s] for s in entries[source].related if s in articles]
-    ordered = sorted(articles.values(), key=lambda a: (a.date, a.source_url), reverse=True)
+    # newest first, the undated (dated by their fetch) after them: the pager's order
+    ordered = sorted(articles.values(), key=lambda a: (a.dated, a.date, a.source_url), reverse=True)
     for newer, older in pairwise(ordered):
         newer.next_in_dossier, older.prev_in_dossier = older, newer
     return ordered
