@@ -151,7 +151,7 @@ def run_build(
         "DOSSIER_PROGRESS": False,
         "DOSSIER_SEARCH": False,
         "SITEURL": siteurl,
-        "RELATIVE_URLS": False,  # absolute URLs, as publishconf.py gives
+        "RELATIVE_URLS": False,  # absolute links everywhere: the strictest to check
         **{f"DOSSIER_{k.upper()}": v for k, v in settings.items()},
     }
     pairs = [f"{k}={json.dumps(v)}" for k, v in overrides.items()]

@@ -51,7 +51,7 @@ def get_settings(output: Path, cache: Path, start_url: str | None = None, **over
         "DOSSIER_CACHE_PATH": str(cache),
         "DOSSIER_PROGRESS": False,
         "SITEURL": SITEURL,
-        "RELATIVE_URLS": False,  # absolute URLs, as publishconf.py gives
+        "RELATIVE_URLS": False,  # absolute links everywhere: the strictest to check
     }
     if start_url is not None:
         override |= {"DOSSIER_START_URL": start_url, "DOSSIER_ALLOWED_HOSTS": ["127.0.0.1"]}

@@ -287,7 +287,7 @@ def _build_in_process(server: HostileServer, output: Path, cache: Path, **extra:
         "DOSSIER_PROGRESS": False,
         "DOSSIER_SEARCH": False,
         "SITEURL": SITEURL,
-        "RELATIVE_URLS": False,  # absolute URLs, as publishconf.py gives
+        "RELATIVE_URLS": False,  # absolute links everywhere: the strictest to check
         **extra,
     }
     started = time.monotonic()

@@ -2,7 +2,8 @@
 
 pelicanconf.py (``make html``): relative links, so the site works from disk and from
 ``make serve``; its feeds still need absolute links and point where ``make serve``
-serves it. publishconf.py (``make publish``): absolute links on SITEURL everywhere.
+serves it. publishconf.py (``make publish``): pages still link relatively (the hub's
+weight does not depend on SITEURL), feeds and the OPML are absolute on SITEURL.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from pelican.settings import read_settings
 from support import EXPECTED, ROOT, http_server, pelican_cli
 
 PUBLIC = "https://dossier.example.org/villes"
+HUB_BUDGET = 60_000  # bytes of HTML, CSS and JavaScript (see tests/test_theme_site.py)
 
 
 def _mirror_overrides(mirror: MirrorServer, cache: Path) -> dict[str, object]:
@@ -112,13 +114,17 @@ def test_a_local_build_works_from_a_web_server_process(sites: dict[str, Path]) -
                     assert response.status == 200, (path, link)
 
 
-def test_a_published_build_is_absolute_on_siteurl(sites: dict[str, Path]) -> None:
+def test_a_published_build_links_pages_relatively_and_feeds_on_siteurl(
+    sites: dict[str, Path],
+) -> None:
     output = sites["public"]
     hub = (output / "index.html").read_text(encoding="utf-8")
-    assert f'href="{PUBLIC}/theme/css/site.css"' in hub
+    assert 'href="./theme/css/site.css"' in hub
     internal = [link for link in _links(output / "index.html") if not link.startswith("#")]
-    own = [link for link in internal if link.startswith(PUBLIC + "/")]
-    assert len(own) > 20 and not [u for u in internal if not urlsplit(u).scheme]
+    relative = [link for link in internal if not urlsplit(link).scheme]
+    assert len(relative) > 20 and all(link.startswith("./") for link in relative)
+    # the pages' feed autodiscovery, the feeds and the OPML: absolute on SITEURL
+    assert f'type="application/atom+xml" title="Tout le dossier (Atom)" href="{PUBLIC}/' in hub
     feed = feedparser.parse((output / "feeds/all.atom.xml").read_bytes())
     assert feed.feed.links[0].href == f"{PUBLIC}/feeds/all.atom.xml"
     assert all(e.link.startswith(f"{PUBLIC}/articles/") for e in feed.entries)
@@ -126,6 +132,17 @@ def test_a_published_build_is_absolute_on_siteurl(sites: dict[str, Path]) -> Non
     assert {
         o.get("xmlUrl").rsplit("/feeds/", 1)[0] for o in opml.iter("outline") if o.get("xmlUrl")
     } == {PUBLIC}
+
+
+def test_the_published_hub_stays_in_budget_whatever_the_address(
+    sites: dict[str, Path],
+) -> None:
+    for kind in ("local", "public"):
+        output = sites[kind]
+        own = ("index.html", "theme/css/site.css", "theme/js/commun.js", "theme/js/filtres.js")
+        total = sum((output / name).stat().st_size for name in own)
+        print(f"{kind} hub: {total} bytes")
+        assert total < HUB_BUDGET, kind
 
 
 def test_make_publish_builds_with_publishconf() -> None:

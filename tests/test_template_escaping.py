@@ -94,7 +94,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "DOSSIER_CACHE_PATH": str(output.parent / "cache"),
             "SITEURL": SITEURL,
             "FEED_DOMAIN": SITEURL,
-            "RELATIVE_URLS": False,  # absolute URLs, as publishconf.py gives
+            "RELATIVE_URLS": False,  # absolute links everywhere: the strictest to check
         }
         Pelican(read_settings(str(ROOT / "pelicanconf.py"), override=override)).run()
     return output
