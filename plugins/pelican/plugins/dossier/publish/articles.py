@@ -30,7 +30,7 @@ from ..isolation import each, with_failures
 from ..model import EPOCH, Attachment, Cleaned, Entry, ImageCopy
 from ..themes import Taxonomy, Theme
 from ..urls import host_of, public_url, url_key
-from .bodytypo import is_french, typo_body
+from .bodytypo import is_french, language_tag, primary_language, typo_body
 from .changes import NEWS_LIMIT, NewsItem, json_fields, json_history, mark_articles, news
 from .docview import with_our_copy
 
@@ -162,11 +162,10 @@ _LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{1,8}){0,3}")
 def other_language(lang: str | None, default: str | None) -> str | None:
     """The article's language tag (« en », « en-gb ») when it is well formed and not the
     site's own language, for a ``lang`` on its text; None otherwise (the page's applies)."""
-    tag = (lang or "").strip().replace("_", "-").lower()
+    tag = language_tag(lang)
     if not _LANGUAGE_TAG.fullmatch(tag):
         return None
-    site = (default or "").strip().replace("_", "-").lower().split("-", 1)[0]
-    return None if tag.split("-", 1)[0] == site else tag
+    return None if primary_language(tag) == primary_language(default) else tag
 
 
 def published_body(cleaned: Cleaned, source: str, settings: dict[str, Any]) -> str:

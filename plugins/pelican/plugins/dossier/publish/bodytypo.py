@@ -54,11 +54,20 @@ class UnreadableBody(ValueError):
     """The parser could not read a body whole and as written: it is not retouched."""
 
 
+def language_tag(lang: str | None) -> str:
+    """A language tag as we compare them: « fr_CA » → « fr-ca »; empty for None."""
+    return (lang or "").strip().replace("_", "-").lower()
+
+
+def primary_language(lang: str | None) -> str:
+    """The language of a tag without its region: « fr-CA » → « fr »."""
+    return language_tag(lang).split("-", 1)[0]
+
+
 def is_french(lang: str | None, default: str | None = FRENCH) -> bool:
     """True when ``lang`` (« fr », « fr-FR », « fr_CA »), or ``default`` when the
     article gives none, is French."""
-    tag = (lang or "").strip() or (default or "").strip()
-    return tag.replace("_", "-").split("-", 1)[0].lower() == FRENCH
+    return primary_language(language_tag(lang) or default) == FRENCH
 
 
 def typo_body(markup: str) -> str:
